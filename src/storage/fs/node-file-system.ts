@@ -1,0 +1,111 @@
+/**
+ * The real filesystem through node:fs. Data calls are synchronous system calls; sync runs
+ * fdatasync on libuv's thread pool so waiting for the device never blocks the event loop.
+ */
+import * as fs from 'node:fs';
+import { StorageIoError, type FileHandle, type FileSystem, type OpenMode } from './file-system.js';
+
+function wrap<T>(op: string, path: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw new StorageIoError(op, path, e);
+  }
+}
+
+class NodeFileHandle implements FileHandle {
+  private closed = false;
+
+  constructor(
+    private readonly fd: number,
+    private readonly path: string,
+  ) {}
+
+  read(buf: Buffer, offset: number, length: number, position: number): number {
+    return wrap('read', this.path, () => fs.readSync(this.fd, buf, offset, length, position));
+  }
+
+  write(buf: Buffer, offset: number, length: number, position: number): void {
+    wrap('write', this.path, () => {
+      let done = 0;
+      while (done < length) done += fs.writeSync(this.fd, buf, offset + done, length - done, position + done);
+    });
+  }
+
+  size(): number {
+    return wrap('stat', this.path, () => fs.fstatSync(this.fd).size);
+  }
+
+  truncate(length: number): void {
+    wrap('truncate', this.path, () => fs.ftruncateSync(this.fd, length));
+  }
+
+  sync(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      fs.fdatasync(this.fd, (err) => (err ? reject(new StorageIoError('fsync', this.path, err)) : resolve()));
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    wrap('close', this.path, () => fs.closeSync(this.fd));
+  }
+}
+
+function flagsFor(mode: OpenMode): string | number {
+  if (mode === 'read') return 'r';
+  if (mode === 'create') return 'w+';
+  // read-write without O_APPEND: positioned writes must land where they are aimed
+  return fs.constants.O_RDWR | fs.constants.O_CREAT;
+}
+
+export class NodeFileSystem implements FileSystem {
+  open(path: string, mode: OpenMode): FileHandle {
+    return new NodeFileHandle(wrap('open', path, () => fs.openSync(path, flagsFor(mode), 0o644)), path);
+  }
+
+  exists(path: string): boolean {
+    return fs.existsSync(path);
+  }
+
+  list(dir: string): string[] {
+    if (!fs.existsSync(dir)) return [];
+    return wrap('readdir', dir, () => fs.readdirSync(dir));
+  }
+
+  mkdirp(dir: string): void {
+    wrap('mkdir', dir, () => fs.mkdirSync(dir, { recursive: true }));
+  }
+
+  fileSize(path: string): number {
+    return wrap('stat', path, () => fs.statSync(path).size);
+  }
+
+  rename(from: string, to: string): void {
+    wrap('rename', from, () => fs.renameSync(from, to));
+  }
+
+  remove(path: string): void {
+    wrap('unlink', path, () => fs.rmSync(path, { force: true }));
+  }
+
+  removeDir(dir: string): void {
+    wrap('rmdir', dir, () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+
+  syncDir(dir: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      fs.open(dir, 'r', (err, fd) => {
+        if (err) return reject(new StorageIoError('open', dir, err));
+        fs.fsync(fd, (syncErr) => {
+          fs.close(fd, () => (syncErr ? reject(new StorageIoError('fsync', dir, syncErr)) : resolve()));
+        });
+      });
+    });
+  }
+
+  readFile(path: string): Buffer {
+    return wrap('read', path, () => fs.readFileSync(path));
+  }
+}

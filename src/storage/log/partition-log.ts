@@ -1,0 +1,335 @@
+/**
+ * PartitionLog: the log of one topic partition, a sequence of segments in the directory
+ * `<data dir>/<topic>-<partition>`.
+ *
+ * Offsets: the log start offset (first offset a reader may ask for), the log end offset (next
+ * offset to assign) and, kept apart, the high watermark (the offset below which data is
+ * committed; readers of committed data stop there). Offsets are JavaScript numbers, exact up to
+ * 2^53.
+ *
+ * Durability: appends reach the operating system at once; `waitDurable(offset)` resolves once an
+ * fsync covers the offset (group commit, see FlushCoordinator). The recovery point is the offset
+ * below which everything was fsynced: after a crash, recovery checks only segments from there.
+ *
+ * Failure: a filesystem error takes this log offline. Every later call throws
+ * StorageError('KAFKA_STORAGE_ERROR'); other logs are untouched.
+ *
+ * Contract: one owner (the partition's broker-side state) calls it; calls never interleave
+ * because all of them are synchronous except the flush, which the coordinator serialises.
+ */
+import type { Clock } from '../../common/clock.js';
+import { StorageIoError, type FileSystem } from '../fs/file-system.js';
+import type { LogConfig } from '../log-config.js';
+import { LogSegment, type SegmentConfig } from '../segment/log-segment.js';
+import { StorageError } from '../storage-error.js';
+import { validateAndAssign, type ValidatedAppend } from './append-validator.js';
+import { FlushCoordinator } from './flush-coordinator.js';
+import { loadSegments } from './log-loader.js';
+import { SegmentList } from './segment-list.js';
+
+export interface AppendResult extends ValidatedAppend {
+  logStartOffset: number;
+}
+
+export interface LogReadResult {
+  records: Buffer;
+  /** Offset after the last batch returned (where the next read continues). */
+  nextOffset: number;
+}
+
+export interface OpenLogOptions {
+  fs: FileSystem;
+  clock: Clock;
+  dir: string;
+  config: LogConfig;
+  /** Whether the previous shutdown was clean (segments are then trusted without a scan). */
+  cleanShutdown: boolean;
+  recoveryPoint: number;
+  logStartOffset: number;
+}
+
+export class PartitionLog {
+  private readonly segments: SegmentList;
+  private readonly flusher: FlushCoordinator;
+  private logStart: number;
+  private hw: number;
+  private offlineCause: unknown;
+  private unflushedMessages = 0;
+  private lastFlushAt: number;
+  config: LogConfig;
+
+  private constructor(
+    private readonly fs: FileSystem,
+    private readonly clock: Clock,
+    readonly dir: string,
+    config: LogConfig,
+    segments: SegmentList,
+    logStartOffset: number,
+    recoveryPoint: number,
+  ) {
+    this.config = config;
+    this.segments = segments;
+    this.logStart = Math.max(logStartOffset, segments.first.baseOffset);
+    this.hw = this.logEndOffset;
+    this.flusher = new FlushCoordinator(Math.min(recoveryPoint, this.logEndOffset), () => this.flushAll());
+    this.lastFlushAt = clock.now();
+  }
+
+  /** Opens (or creates) the log in `dir`, recovering it first when the shutdown was not clean. */
+  static open(o: OpenLogOptions): PartitionLog {
+    o.fs.mkdirp(o.dir);
+    const segConfig = segmentConfig(o.config);
+    const loaded = loadSegments(o.fs, o.dir, segConfig, o.clock.now(), {
+      cleanShutdown: o.cleanShutdown,
+      recoveryPoint: o.recoveryPoint,
+      logStartOffset: o.logStartOffset,
+    });
+    const recoveryPoint = o.cleanShutdown ? loaded.logEndOffset : Math.min(o.recoveryPoint, loaded.logEndOffset);
+    return new PartitionLog(o.fs, o.clock, o.dir, o.config, loaded.segments, o.logStartOffset, recoveryPoint);
+  }
+
+  get logStartOffset(): number {
+    return this.logStart;
+  }
+
+  get logEndOffset(): number {
+    return this.segments.active.nextOffset;
+  }
+
+  get highWatermark(): number {
+    return this.hw;
+  }
+
+  /** Offsets below this are fsynced. */
+  get recoveryPoint(): number {
+    return this.flusher.flushedOffset;
+  }
+
+  get isOffline(): boolean {
+    return this.offlineCause !== undefined;
+  }
+
+  get sizeInBytes(): number {
+    return this.segments.totalSize;
+  }
+
+  get segmentCount(): number {
+    return this.segments.count;
+  }
+
+  segmentBaseOffsets(): number[] {
+    return this.segments.all.map((s) => s.baseOffset);
+  }
+
+  private checkOnline(): void {
+    if (this.offlineCause !== undefined) {
+      throw new StorageError('KAFKA_STORAGE_ERROR', `log ${this.dir} is offline: ${String(this.offlineCause)}`);
+    }
+  }
+
+  /** Runs f, taking the log offline if the filesystem fails under it. */
+  private guard<T>(f: () => T): T {
+    this.checkOnline();
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof StorageIoError) this.goOffline(e);
+      throw e;
+    }
+  }
+
+  private goOffline(cause: unknown): never {
+    this.offlineCause = cause;
+    throw new StorageError('KAFKA_STORAGE_ERROR', `log ${this.dir} went offline: ${String(cause)}`);
+  }
+
+  /**
+   * Appends the record batches in `records` (one or more, format v2): validates them, assigns
+   * offsets in place, and writes them with one write. `records` is modified.
+   */
+  append(records: Buffer, leaderEpoch: number): AppendResult {
+    return this.guard(() => {
+      const now = this.clock.now();
+      const validated = validateAndAssign(records, this.logEndOffset, leaderEpoch, now, this.config);
+      if (records.length > this.config.segmentBytes) {
+        throw new StorageError('RECORD_LIST_TOO_LARGE', `${records.length} bytes exceed segment.bytes ${this.config.segmentBytes}`);
+      }
+      const segment = this.maybeRoll(records.length, validated, now);
+      segment.append(records, 0, records.length, validated.batches);
+      this.unflushedMessages += validated.recordCount;
+      if (this.unflushedMessages >= this.config.flushMessages) void this.flusher.requestFlush();
+      return { ...validated, logStartOffset: this.logStart };
+    });
+  }
+
+  private maybeRoll(incoming: number, v: ValidatedAppend, now: number): LogSegment {
+    const active = this.segments.active;
+    if (active.isEmpty) return active;
+    const full = active.size + incoming > this.config.segmentBytes;
+    const old = now - active.rollTimestamp > this.config.segmentMs - this.config.segmentJitterMs;
+    const indexFull = active.offsetIndex.isFull || active.timeIndex.isFull;
+    if (full || old || indexFull || !active.canHoldOffset(v.lastOffset)) return this.roll(now);
+    return active;
+  }
+
+  /** Starts a new active segment at the log end offset. */
+  roll(now = this.clock.now()): LogSegment {
+    return this.guard(() => {
+      const previous = this.segments.active;
+      if (previous.isEmpty) return previous;
+      const next = LogSegment.create(this.fs, this.dir, this.logEndOffset, segmentConfig(this.config), now);
+      this.segments.add(next);
+      previous.onRolled();
+      return next;
+    });
+  }
+
+  /**
+   * Whole batches from `offset` on, at most `maxBytes` (the first batch is returned whole even if
+   * larger, when `minOneBatch`), not reaching batches at or after `maxOffset`.
+   * Throws OFFSET_OUT_OF_RANGE when offset lies outside [log start, log end].
+   */
+  read(offset: number, maxBytes: number, maxOffset = this.logEndOffset, minOneBatch = true): LogReadResult {
+    return this.guard(() => {
+      if (offset < this.logStart || offset > this.logEndOffset) {
+        throw new StorageError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside [${this.logStart}, ${this.logEndOffset}]`);
+      }
+      const limit = Math.min(maxOffset, this.logEndOffset);
+      for (const seg of this.segments.from(offset)) {
+        if (seg.baseOffset >= limit) break;
+        const r = seg.read(Math.max(offset, seg.baseOffset), maxBytes, limit, minOneBatch);
+        if (r) return { records: r.records, nextOffset: r.nextOffset };
+      }
+      return { records: Buffer.alloc(0), nextOffset: offset };
+    });
+  }
+
+  /** Bytes durable: resolves when an fsync covered every offset below `offset`. */
+  waitDurable(offset: number): Promise<void> {
+    this.checkOnline();
+    return this.flusher.waitDurable(offset).catch((e: unknown) => {
+      if (!this.isOffline) this.offlineCause = e;
+      throw new StorageError('KAFKA_STORAGE_ERROR', `log ${this.dir} failed to flush: ${String(e)}`);
+    });
+  }
+
+  /** Flushes now (flush.ms, shutdown); resolves when done. */
+  flush(): Promise<void> {
+    return this.waitDurable(this.logEndOffset);
+  }
+
+  /** Applies flush.ms: flushes when unflushed data is older than it. */
+  maybeFlushByTime(now: number): void {
+    if (this.isOffline || this.recoveryPoint >= this.logEndOffset) return;
+    if (now - this.lastFlushAt >= this.config.flushMs) void this.flusher.requestFlush();
+  }
+
+  get fsyncCount(): number {
+    return this.flusher.flushCount;
+  }
+
+  private async flushAll(): Promise<number> {
+    const target = this.logEndOffset;
+    const from = this.flusher.flushedOffset;
+    this.unflushedMessages = 0;
+    this.lastFlushAt = this.clock.now();
+    for (const seg of this.segments.all) {
+      if (seg.nextOffset > from || seg === this.segments.active) await seg.flush();
+    }
+    return target;
+  }
+
+  /** Moves the high watermark (never past the log end, never backwards). */
+  updateHighWatermark(offset: number): void {
+    this.hw = Math.max(this.hw, Math.min(offset, this.logEndOffset));
+  }
+
+  /**
+   * DeleteRecords: moves the log start offset forward to `offset` (at most the high watermark).
+   * Segments wholly below it go at the next retention pass.
+   */
+  deleteRecordsBefore(offset: number): number {
+    this.checkOnline();
+    if (offset > this.hw || offset < 0) {
+      throw new StorageError('OFFSET_OUT_OF_RANGE', `offset ${offset} is beyond the high watermark ${this.hw}`);
+    }
+    if (offset > this.logStart) this.logStart = offset;
+    return this.logStart;
+  }
+
+  /** Segments in order, for retention, compaction and lookups by timestamp. */
+  get allSegments(): readonly LogSegment[] {
+    return this.segments.all;
+  }
+
+  /** Removes segments (oldest first, never the active one) and advances the log start offset. */
+  removeSegments(doomed: readonly LogSegment[]): void {
+    this.guard(() => {
+      for (const seg of doomed) {
+        if (seg === this.segments.active) continue;
+        this.segments.remove(seg);
+        scheduleDelete(this.fs, this.clock, seg, this.config.fileDeleteDelayMs);
+      }
+      this.logStart = Math.max(this.logStart, this.segments.first.baseOffset);
+    });
+  }
+
+  /** Replaces segments with cleaned ones (compaction). */
+  replaceSegments(old: readonly LogSegment[], replacement: LogSegment): void {
+    this.guard(() => this.segments.replace(old, replacement));
+  }
+
+  segmentConfig(): SegmentConfig {
+    return segmentConfig(this.config);
+  }
+
+  get filesystem(): FileSystem {
+    return this.fs;
+  }
+
+  /** Flushes and closes every segment (clean shutdown). */
+  async close(): Promise<void> {
+    if (!this.isOffline) await this.flush();
+    for (const seg of this.segments.all) seg.close();
+  }
+
+  /** Closes without flushing (after a failure, or when the log is being deleted). */
+  closeNow(): void {
+    for (const seg of this.segments.all) {
+      try {
+        seg.close();
+      } catch {
+        // already failing: nothing more to do for this file
+      }
+    }
+  }
+
+  /** Deletes every file of the log (topic deletion). */
+  deleteAll(): void {
+    this.closeNow();
+    this.fs.removeDir(this.dir);
+  }
+}
+
+export function segmentConfig(config: LogConfig): SegmentConfig {
+  return {
+    indexIntervalBytes: config.indexIntervalBytes,
+    maxIndexBytes: config.segmentIndexBytes,
+    maxBatchSize: Math.max(config.maxMessageBytes, 1048588) + 12,
+  };
+}
+
+/** Renames a segment's files to `.deleted` and removes them after the delay (file.delete.delay.ms). */
+function scheduleDelete(fs: FileSystem, clock: Clock, seg: LogSegment, delayMs: number): void {
+  seg.close();
+  const files = [seg.path('.log'), seg.path('.index'), seg.path('.timeindex')].filter((p) => fs.exists(p));
+  const renamed = files.map((p) => {
+    fs.rename(p, `${p}.deleted`);
+    return `${p}.deleted`;
+  });
+  const remove = (): void => {
+    for (const p of renamed) fs.remove(p);
+  };
+  if (delayMs <= 0) remove();
+  else clock.schedule(delayMs, remove);
+}
