@@ -4,6 +4,6 @@
  */
 import { xxh32 } from '@node-rs/xxhash';
 
-export function xxhash32(data: Buffer, seed = 0, start = 0, end = data.length): number {
+export function xxhash32(data: Uint8Array, seed = 0, start = 0, end = data.length): number {
   return xxh32(start === 0 && end === data.length ? data : data.subarray(start, end), seed) >>> 0;
 }
