@@ -3,6 +3,7 @@
  * The CLI talks to brokers over the wire like any client (see docs/architecture.md).
  */
 import { readFileSync } from 'node:fs';
+import { serve } from './serve.js';
 
 interface Command {
   summary: string;
@@ -16,14 +17,8 @@ function packageVersion(): string {
 
 const COMMANDS: Record<string, Command> = {
   serve: {
-    summary: 'start a broker on 127.0.0.1:9092 (not yet available: the protocol layer is in place)',
-    async run() {
-      console.error(
-        'gregor serve: the broker is not available in this version yet.\n' +
-          'This build contains the protocol layer (codecs for every Kafka API, record batches, compression).',
-      );
-      return 2;
-    },
+    summary: 'start a broker (default 127.0.0.1:9092, data in ./data); gregor serve --help',
+    run: serve,
   },
 };
 

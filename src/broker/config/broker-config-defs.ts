@@ -1,0 +1,96 @@
+/**
+ * Every broker setting Gregor understands, declared once as data with Kafka's names and
+ * defaults. Topic-level defaults (log.retention.*, log.segment.bytes, message.max.bytes, ...)
+ * are derived from the topic settings' server synonyms so they cannot drift apart.
+ *
+ * Settings Kafka needs for things Gregor does without (ZooKeeper, KRaft controller quorum,
+ * thread pools, socket buffers) are accepted so that Kafka's own server.properties files load
+ * unchanged, and documented as having no effect.
+ */
+import { atLeast, oneOf, type ConfigDef } from '../../common/config/config-def.js';
+import { LONG_MAX_TEXT, TOPIC_CONFIG_DEFS } from '../../storage/log-config.js';
+
+const NO_EFFECT = ' Accepted for compatibility with Kafka configuration files; Gregor does not use it.';
+
+const BROKER_DEFS: ConfigDef[] = [
+  { name: 'listeners', type: 'list', default: 'PLAINTEXT://127.0.0.1:9092', doc: 'Addresses the broker listens on, as NAME://host:port.' },
+  { name: 'advertised.listeners', type: 'list', default: null, doc: 'Addresses given to clients in metadata; defaults to listeners.' },
+  { name: 'listener.security.protocol.map', type: 'list', default: 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT', doc: 'Security protocol of each listener name (only PLAINTEXT is served).' },
+  { name: 'inter.broker.listener.name', type: 'string', default: null, doc: 'Listener brokers use to reach each other.' },
+  { name: 'controller.listener.names', type: 'list', default: null, doc: 'Listener names of the controller.' + NO_EFFECT },
+  { name: 'process.roles', type: 'list', default: 'broker,controller', doc: 'KRaft roles.' + NO_EFFECT },
+  { name: 'controller.quorum.voters', type: 'list', default: null, doc: 'KRaft controller quorum.' + NO_EFFECT },
+  { name: 'controller.quorum.bootstrap.servers', type: 'list', default: null, doc: 'KRaft controller quorum.' + NO_EFFECT },
+  { name: 'zookeeper.connect', type: 'string', default: null, doc: 'ZooKeeper connection.' + NO_EFFECT },
+  { name: 'zookeeper.connection.timeout.ms', type: 'int', default: null, doc: 'ZooKeeper connection timeout.' + NO_EFFECT },
+  { name: 'node.id', type: 'int', default: '1', validate: atLeast(0), doc: 'This broker\'s id.' },
+  { name: 'broker.id', type: 'int', default: '-1', doc: 'Older name of node.id; used when node.id is not set.' },
+  { name: 'broker.rack', type: 'string', default: null, doc: 'Rack of this broker, reported in metadata.' },
+  { name: 'log.dirs', type: 'list', default: null, doc: 'Directories holding partition data; defaults to log.dir.' },
+  { name: 'log.dir', type: 'string', default: './data', doc: 'Directory holding partition data when log.dirs is not set.' },
+  { name: 'num.partitions', type: 'int', default: '1', validate: atLeast(1), doc: 'Partitions of automatically created topics and of topics created without a count.' },
+  { name: 'default.replication.factor', type: 'int', default: '1', validate: atLeast(1), doc: 'Replication factor of automatically created topics.' },
+  { name: 'auto.create.topics.enable', type: 'boolean', default: 'true', doc: 'Create a topic when a client asks for metadata of one that does not exist.' },
+  { name: 'delete.topic.enable', type: 'boolean', default: 'true', doc: 'Allow topics to be deleted.' },
+  { name: 'socket.request.max.bytes', type: 'int', default: '104857600', validate: atLeast(1), doc: 'Largest request accepted; a larger one closes the connection.' },
+  { name: 'socket.send.buffer.bytes', type: 'int', default: '102400', doc: 'Socket send buffer size.' + NO_EFFECT },
+  { name: 'socket.receive.buffer.bytes', type: 'int', default: '102400', doc: 'Socket receive buffer size.' + NO_EFFECT },
+  { name: 'num.network.threads', type: 'int', default: '3', doc: 'Network threads.' + NO_EFFECT },
+  { name: 'num.io.threads', type: 'int', default: '8', doc: 'I/O threads.' + NO_EFFECT },
+  { name: 'num.recovery.threads.per.data.dir', type: 'int', default: '1', doc: 'Recovery threads.' + NO_EFFECT },
+  { name: 'queued.max.requests', type: 'int', default: '500', validate: atLeast(1), doc: 'Requests read from one connection before the broker stops reading until responses are sent.' },
+  { name: 'connections.max.idle.ms', type: 'long', default: '600000', doc: 'Close connections idle for longer than this.' },
+  { name: 'fetch.max.bytes', type: 'int', default: '57671680', validate: atLeast(1024), doc: 'Largest fetch response the broker returns.' },
+  { name: 'log.retention.hours', type: 'int', default: '168', doc: 'Hours to keep a log segment (retention.ms in hours); log.retention.ms and log.retention.minutes take precedence.' },
+  { name: 'log.retention.minutes', type: 'int', default: null, doc: 'Minutes to keep a log segment; log.retention.ms takes precedence.' },
+  { name: 'log.retention.ms', type: 'long', default: null, doc: 'Milliseconds to keep a log segment; -1 keeps forever.' },
+  { name: 'log.roll.hours', type: 'int', default: '168', validate: atLeast(1), doc: 'Roll a segment after this many hours; log.roll.ms takes precedence.' },
+  { name: 'log.roll.ms', type: 'long', default: null, doc: 'Roll a segment after this many milliseconds.' },
+  { name: 'log.roll.jitter.hours', type: 'int', default: '0', validate: atLeast(0), doc: 'Jitter on segment rolls, in hours.' },
+  { name: 'log.roll.jitter.ms', type: 'long', default: null, doc: 'Jitter on segment rolls, in milliseconds.' },
+  { name: 'log.retention.check.interval.ms', type: 'long', default: '300000', validate: atLeast(1), doc: 'How often retention runs.' },
+  { name: 'log.flush.interval.ms', type: 'long', default: null, doc: 'Default flush.ms of topics.' },
+  { name: 'log.flush.scheduler.interval.ms', type: 'long', default: LONG_MAX_TEXT, doc: 'How often logs are checked for flush.ms.' },
+  { name: 'log.flush.offset.checkpoint.interval.ms', type: 'int', default: '60000', validate: atLeast(0), doc: 'How often recovery points are checkpointed.' },
+  { name: 'log.flush.start.offset.checkpoint.interval.ms', type: 'int', default: '60000', validate: atLeast(0), doc: 'How often log start offsets are checkpointed.' },
+  { name: 'log.cleaner.enable', type: 'boolean', default: 'true', doc: 'Run the log cleaner for compacted topics.' },
+  { name: 'log.cleaner.threads', type: 'int', default: '1', doc: 'Cleaner threads.' + NO_EFFECT },
+  { name: 'log.cleaner.dedupe.buffer.size', type: 'long', default: '134217728', validate: atLeast(1024), doc: 'Memory for the cleaner\'s key map.' },
+  { name: 'log.cleaner.backoff.ms', type: 'long', default: '15000', validate: atLeast(0), doc: 'Pause between cleaner passes with nothing to clean.' },
+  { name: 'offsets.topic.num.partitions', type: 'int', default: '50', validate: atLeast(1), doc: 'Partitions of __consumer_offsets.' },
+  { name: 'offsets.topic.replication.factor', type: 'int', default: '3', validate: atLeast(1), doc: 'Replication factor of __consumer_offsets (capped at the number of brokers).' },
+  { name: 'offsets.topic.segment.bytes', type: 'int', default: '104857600', validate: atLeast(1), doc: 'Segment size of __consumer_offsets.' },
+  { name: 'offsets.retention.minutes', type: 'int', default: '10080', validate: atLeast(1), doc: 'Keep committed offsets of an empty group this long.' },
+  { name: 'offsets.retention.check.interval.ms', type: 'long', default: '600000', validate: atLeast(1), doc: 'How often expired offsets are removed.' },
+  { name: 'offsets.commit.timeout.ms', type: 'int', default: '5000', validate: atLeast(1), doc: 'Longest an offset commit waits to be durable.' },
+  { name: 'group.initial.rebalance.delay.ms', type: 'int', default: '3000', doc: 'Wait for more members before the first rebalance of an empty group.' },
+  { name: 'group.min.session.timeout.ms', type: 'int', default: '6000', doc: 'Shortest session timeout a member may ask for.' },
+  { name: 'group.max.session.timeout.ms', type: 'int', default: '1800000', doc: 'Longest session timeout a member may ask for.' },
+  { name: 'group.max.size', type: 'int', default: '2147483647', validate: atLeast(1), doc: 'Most members a group may have.' },
+  { name: 'transaction.state.log.num.partitions', type: 'int', default: '50', validate: atLeast(1), doc: 'Partitions of __transaction_state.' },
+  { name: 'transaction.state.log.replication.factor', type: 'int', default: '3', validate: atLeast(1), doc: 'Replication factor of __transaction_state (capped at the number of brokers).' },
+  { name: 'transaction.state.log.min.isr', type: 'int', default: '2', validate: atLeast(1), doc: 'min.insync.replicas of __transaction_state (capped at the number of brokers).' },
+  { name: 'transaction.state.log.segment.bytes', type: 'int', default: '104857600', validate: atLeast(1), doc: 'Segment size of __transaction_state.' },
+  { name: 'transaction.max.timeout.ms', type: 'int', default: '900000', validate: atLeast(1), doc: 'Longest transaction timeout a producer may ask for.' },
+  { name: 'transactional.id.expiration.ms', type: 'int', default: '604800000', validate: atLeast(1), doc: 'Forget a transactional id unused this long.' },
+  { name: 'producer.id.expiration.ms', type: 'int', default: '86400000', validate: atLeast(1), doc: 'Forget an idempotent producer idle this long.' },
+  { name: 'log.message.format.version', type: 'string', default: null, doc: 'Old message format setting.' + NO_EFFECT },
+  { name: 'group.coordinator.rebalance.protocols', type: 'list', default: 'classic', validate: oneOf('classic', 'consumer', 'share'), doc: 'Group protocols served (classic is what Gregor implements).' },
+];
+
+/** Topic settings' server synonyms not already declared above, with the topic default. */
+function derivedFromTopics(): ConfigDef[] {
+  const declared = new Set(BROKER_DEFS.map((d) => d.name));
+  const out: ConfigDef[] = [];
+  for (const t of TOPIC_CONFIG_DEFS) {
+    for (const name of t.serverSynonyms ?? []) {
+      if (declared.has(name)) continue;
+      declared.add(name);
+      out.push({ name, type: t.type, default: t.default, validate: t.validate, doc: `Default ${t.name} of topics. ${t.doc}` });
+    }
+  }
+  return out;
+}
+
+export const BROKER_CONFIG_DEFS: readonly ConfigDef[] = [...BROKER_DEFS, ...derivedFromTopics()];
+export const BROKER_CONFIG_BY_NAME: ReadonlyMap<string, ConfigDef> = new Map(BROKER_CONFIG_DEFS.map((d) => [d.name, d]));

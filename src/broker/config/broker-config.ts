@@ -1,0 +1,209 @@
+/**
+ * BrokerConfig: the broker's settings, resolved from Kafka's defaults, a server.properties file,
+ * environment variables and command-line overrides (later sources win), each value remembering
+ * where it came from so DescribeConfigs can report sources and synonyms.
+ *
+ * Environment: GREGOR_<NAME> or KAFKA_<NAME>, with the name upper-cased and '.' written '_'
+ * ('_' as '__', '-' as '___'), as Kafka's container images map them. An unknown GREGOR_ variable
+ * is an error; unknown KAFKA_ variables (KAFKA_HEAP_OPTS and the like) are ignored.
+ */
+import { readFileSync } from 'node:fs';
+import { checkedConfigValue, ConfigError, type ConfigDef, type ConfigValue } from '../../common/config/config-def.js';
+import { parseProperties } from '../../common/config/properties.js';
+import { logConfigFrom, TOPIC_CONFIG_DEFS, type LogConfig } from '../../storage/log-config.js';
+import { BROKER_CONFIG_BY_NAME } from './broker-config-defs.js';
+
+export type ConfigSource = 'DEFAULT_CONFIG' | 'STATIC_BROKER_CONFIG';
+
+interface Setting {
+  text: string | null;
+  value: ConfigValue;
+  source: ConfigSource;
+}
+
+export interface Listener {
+  name: string;
+  host: string;
+  port: number;
+}
+
+export interface BrokerConfigSources {
+  propertiesFile?: string;
+  overrides?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+const RESERVED_ENV = new Set(['GREGOR_LOG_LEVEL', 'GREGOR_LOG_FORMAT', 'GREGOR_KAFKA_PROTOCOL_DIR']);
+
+export function envToSettingName(variable: string): string | undefined {
+  const m = /^(GREGOR|KAFKA)_(.+)$/.exec(variable);
+  if (!m) return undefined;
+  return m[2]!.replace(/___/g, '\u0001').replace(/__/g, '\u0002').replace(/_/g, '.')
+    .replace(/\u0001/g, '-').replace(/\u0002/g, '_').toLowerCase();
+}
+
+function parseListener(text: string, setting: string): Listener {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*):\/\/(\[[^\]]*\]|[^:]*):(\d+)$/.exec(text.trim());
+  if (!m) throw new ConfigError(setting, `'${text}' is not NAME://host:port`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new ConfigError(setting, `port ${port} is out of range`);
+  return { name: m[1]!.toUpperCase(), host: m[2]!.replace(/^\[|\]$/g, ''), port };
+}
+
+export class BrokerConfig {
+  private constructor(private readonly settings: Map<string, Setting>) {}
+
+  /** Resolves every setting; throws ConfigError naming the first unknown or invalid one. */
+  static load(sources: BrokerConfigSources = {}): BrokerConfig {
+    const given = new Map<string, string>();
+    if (sources.propertiesFile) {
+      let text: string;
+      try {
+        text = readFileSync(sources.propertiesFile, 'utf8');
+      } catch (e) {
+        throw new ConfigError(sources.propertiesFile, `cannot read the properties file: ${(e as Error).message}`);
+      }
+      for (const [k, v] of parseProperties(text)) given.set(k, v);
+    }
+    for (const [variable, value] of Object.entries(sources.env ?? {})) {
+      const name = envToSettingName(variable);
+      if (!name || value === undefined || RESERVED_ENV.has(variable)) continue;
+      if (!BROKER_CONFIG_BY_NAME.has(name)) {
+        if (variable.startsWith('GREGOR_')) throw new ConfigError(name, `unknown setting (from ${variable})`);
+        continue;
+      }
+      given.set(name, value);
+    }
+    for (const o of sources.overrides ?? []) {
+      const eq = o.indexOf('=');
+      if (eq <= 0) throw new ConfigError(o, 'an override must be key=value');
+      given.set(o.slice(0, eq).trim(), o.slice(eq + 1));
+    }
+    return BrokerConfig.fromMap(given);
+  }
+
+  /** Builds a config from explicit settings (names checked, values validated). */
+  static fromMap(given: ReadonlyMap<string, string> | Record<string, string>): BrokerConfig {
+    const entries = given instanceof Map ? [...given] : Object.entries(given);
+    const settings = new Map<string, Setting>();
+    for (const [name, def] of BROKER_CONFIG_BY_NAME) {
+      settings.set(name, { text: def.default, value: checkedConfigValue(def, def.default), source: 'DEFAULT_CONFIG' });
+    }
+    for (const [name, text] of entries) {
+      const def = BROKER_CONFIG_BY_NAME.get(name);
+      if (!def) throw new ConfigError(name, 'unknown setting');
+      settings.set(name, { text, value: checkedConfigValue(def, text), source: 'STATIC_BROKER_CONFIG' });
+    }
+    const config = new BrokerConfig(settings);
+    config.checkDerived();
+    return config;
+  }
+
+  private checkDerived(): void {
+    this.listeners();
+    this.advertisedListeners();
+    this.topicLogConfig({});
+    if (this.logDirs().length === 0) throw new ConfigError('log.dirs', 'no data directory configured');
+  }
+
+  setting(name: string): { def: ConfigDef; text: string | null; source: ConfigSource } | undefined {
+    const def = BROKER_CONFIG_BY_NAME.get(name);
+    const s = this.settings.get(name);
+    return def && s ? { def, text: s.text, source: s.source } : undefined;
+  }
+
+  /** Every broker setting with its text and source, for DescribeConfigs. */
+  entries(): { name: string; text: string | null; source: ConfigSource; def: ConfigDef }[] {
+    return [...this.settings].map(([name, s]) => ({ name, text: s.text, source: s.source, def: BROKER_CONFIG_BY_NAME.get(name)! }));
+  }
+
+  private value(name: string): ConfigValue {
+    const s = this.settings.get(name);
+    if (!s) throw new Error(`no broker setting ${name}`);
+    return s.value;
+  }
+
+  int(name: string): number {
+    return this.value(name) as number;
+  }
+
+  bool(name: string): boolean {
+    return this.value(name) as boolean;
+  }
+
+  str(name: string): string | null {
+    return this.value(name) as string | null;
+  }
+
+  list(name: string): string[] | null {
+    return this.value(name) as string[] | null;
+  }
+
+  isSet(name: string): boolean {
+    return this.settings.get(name)?.source === 'STATIC_BROKER_CONFIG';
+  }
+
+  get nodeId(): number {
+    if (!this.isSet('node.id') && this.int('broker.id') >= 0) return this.int('broker.id');
+    return this.int('node.id');
+  }
+
+  listeners(): Listener[] {
+    return (this.list('listeners') ?? []).map((l) => parseListener(l, 'listeners'));
+  }
+
+  advertisedListeners(): Listener[] {
+    const given = this.list('advertised.listeners');
+    const raw = given ? given.map((l) => parseListener(l, 'advertised.listeners')) : this.listeners();
+    return raw.map((l) => ({ ...l, host: l.host === '' || l.host === '0.0.0.0' || l.host === '::' ? 'localhost' : l.host }));
+  }
+
+  logDirs(): string[] {
+    return this.list('log.dirs') ?? [this.str('log.dir')!];
+  }
+
+  /**
+   * The broker-level default of each topic setting, as text, with the broker setting it came
+   * from (null when Kafka's own default applies).
+   */
+  topicDefault(topicSetting: string): { text: string; from: string | null } {
+    const def = TOPIC_CONFIG_DEFS.find((d) => d.name === topicSetting);
+    if (!def) throw new Error(`no topic setting ${topicSetting}`);
+    const scaled = (name: string, factor: number): string | undefined => {
+      if (!this.isSet(name)) return undefined;
+      const v = this.value(name);
+      return v === null ? undefined : String((v as number) * factor);
+    };
+    switch (topicSetting) {
+      case 'retention.ms': {
+        if (this.isSet('log.retention.ms')) return { text: this.settings.get('log.retention.ms')!.text!, from: 'log.retention.ms' };
+        const m = scaled('log.retention.minutes', 60_000);
+        if (m) return { text: m, from: 'log.retention.minutes' };
+        return { text: String(this.int('log.retention.hours') * 3_600_000), from: this.isSet('log.retention.hours') ? 'log.retention.hours' : null };
+      }
+      case 'segment.ms': {
+        if (this.isSet('log.roll.ms')) return { text: this.settings.get('log.roll.ms')!.text!, from: 'log.roll.ms' };
+        return { text: String(this.int('log.roll.hours') * 3_600_000), from: this.isSet('log.roll.hours') ? 'log.roll.hours' : null };
+      }
+      case 'segment.jitter.ms': {
+        if (this.isSet('log.roll.jitter.ms')) return { text: this.settings.get('log.roll.jitter.ms')!.text!, from: 'log.roll.jitter.ms' };
+        const h = scaled('log.roll.jitter.hours', 3_600_000);
+        return h ? { text: h, from: 'log.roll.jitter.hours' } : { text: def.default!, from: null };
+      }
+      default: {
+        for (const name of def.serverSynonyms ?? []) {
+          const s = this.settings.get(name);
+          if (s && s.source === 'STATIC_BROKER_CONFIG' && s.text !== null) return { text: s.text, from: name };
+        }
+        return { text: def.default!, from: null };
+      }
+    }
+  }
+
+  /** The LogConfig of a topic: its own overrides over the broker's defaults. */
+  topicLogConfig(overrides: Readonly<Record<string, string>>): LogConfig {
+    const merged: Record<string, string> = {};
+    for (const def of TOPIC_CONFIG_DEFS) merged[def.name] = this.topicDefault(def.name).text;
+    return logConfigFrom({ ...merged, ...overrides });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * What every API handler is: the API key it serves, the versions it accepts, and a function
+ * from a decoded request to a response. One file per API key registers one handler; the
+ * registry (and from it ApiVersions) is built from those files.
+ *
+ * Handlers report Kafka errors inside their responses (per partition, per topic, per resource),
+ * never by throwing. A thrown error is a bug: the connection logs it and closes.
+ */
+import type { ApiMessages } from '../../protocol/generated/api-registry.js';
+import type { RequestHeader } from '../../protocol/generated/messages/RequestHeader.js';
+import type { BrokerServices } from '../services.js';
+
+/** Returned by a handler when the request gets no response (Produce with acks=0). */
+export const NO_RESPONSE = Symbol('no response');
+
+export interface ClientInfo {
+  address: string;
+  port: number;
+  listener: string;
+  connectionId: string;
+}
+
+export interface RequestContext {
+  services: BrokerServices;
+  header: RequestHeader;
+  apiVersion: number;
+  client: ClientInfo;
+}
+
+export interface ApiHandler<K extends keyof ApiMessages = keyof ApiMessages> {
+  apiKey: K;
+  minVersion: number;
+  maxVersion: number;
+  handle(
+    request: ApiMessages[K]['request'],
+    ctx: RequestContext,
+  ): Promise<ApiMessages[K]['response'] | typeof NO_RESPONSE> | ApiMessages[K]['response'] | typeof NO_RESPONSE;
+}
+
+/** Declares a handler with its types inferred from the API key. */
+export function defineHandler<K extends keyof ApiMessages>(handler: ApiHandler<K>): ApiHandler<K> {
+  return handler;
+}

@@ -1,0 +1,18 @@
+/**
+ * Every API handler this broker serves. Adding an API means adding its file and listing it here.
+ */
+import type { ApiHandler } from './api-handler.js';
+import { HandlerRegistry } from './handler-registry.js';
+import { apiVersionsHandler } from './api-versions.js';
+import { metadataHandler } from './metadata.js';
+
+export const ALL_HANDLERS: readonly ApiHandler<never>[] = [
+  apiVersionsHandler,
+  metadataHandler,
+] as unknown as ApiHandler<never>[];
+
+export function buildHandlerRegistry(): HandlerRegistry {
+  const registry = new HandlerRegistry();
+  for (const h of ALL_HANDLERS) registry.register(h);
+  return registry;
+}

@@ -1,0 +1,43 @@
+/**
+ * The cluster metadata the broker serves from: the cluster id, brokers, and every topic with its
+ * id, partitions (replicas, leader, leader epoch, in-sync replicas) and configuration overrides.
+ *
+ * The broker depends only on this interface; the cluster layer implements it (embedded on one
+ * node, a consensus store on many) and the command that starts the broker wires one in. Every
+ * change resolves only once it is durable.
+ */
+export interface PartitionMetadata {
+  partition: number;
+  replicas: number[];
+  isr: number[];
+  leader: number;
+  leaderEpoch: number;
+}
+
+export interface TopicMetadata {
+  name: string;
+  topicId: string; // 22-character base64url UUID
+  internal: boolean;
+  partitions: PartitionMetadata[];
+  configs: Record<string, string>;
+}
+
+export interface BrokerEndpoint {
+  nodeId: number;
+  host: string;
+  port: number;
+  rack: string | null;
+}
+
+export interface MetadataStore {
+  readonly clusterId: string;
+  brokers(): BrokerEndpoint[];
+  controllerId(): number;
+  topics(): TopicMetadata[];
+  topic(name: string): TopicMetadata | undefined;
+  topicById(topicId: string): TopicMetadata | undefined;
+  createTopic(topic: TopicMetadata): Promise<void>;
+  deleteTopic(name: string): Promise<void>;
+  addPartitions(name: string, partitions: PartitionMetadata[]): Promise<void>;
+  setTopicConfigs(name: string, configs: Record<string, string>): Promise<void>;
+}

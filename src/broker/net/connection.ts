@@ -1,0 +1,194 @@
+/**
+ * Connection: one client socket. Cuts the stream into frames, decodes each request, runs its
+ * handler, and writes responses in request order while later requests keep being processed
+ * (pipelining). Owns its socket, its frame splitter and its response queue.
+ *
+ * Misbehaviour closes this connection only, with a log line: a frame above
+ * socket.request.max.bytes, bytes that do not decode, an API key no handler serves, or a version
+ * outside the handler's range (except ApiVersions, which answers version 0 with
+ * UNSUPPORTED_VERSION and the supported ranges, as Kafka does).
+ *
+ * Backpressure: reading pauses while queued.max.requests requests await their responses or
+ * while the socket's write buffer is full, and resumes when they drain.
+ */
+import type { Socket } from 'node:net';
+import { DecodeError, EncodeError } from '../../protocol/wire/decode-error.js';
+import { FrameSplitter, FrameTooLargeError } from '../../protocol/framing/frame-splitter.js';
+import { decodeRequestBody, decodeRequestFrameHeader, encodeResponseFrame } from '../../protocol/framing/messages.js';
+import { ApiKey } from '../../protocol/generated/api-registry.js';
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import type { Logger } from '../../common/logger.js';
+import { NO_RESPONSE, type ClientInfo, type RequestContext } from '../handlers/api-handler.js';
+import type { BrokerServices } from '../services.js';
+
+interface Slot {
+  apiKey: number;
+  apiVersion: number;
+  correlationId: number;
+  done: boolean;
+  response: unknown;
+}
+
+export class Connection {
+  private readonly splitter: FrameSplitter;
+  private readonly queue: Slot[] = [];
+  private closed = false;
+  private writeBlocked = false;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly services: BrokerServices,
+    readonly client: ClientInfo,
+    private readonly maxQueued: number,
+    private readonly onClosed: (c: Connection) => void,
+  ) {
+    this.splitter = new FrameSplitter(services.config.int('socket.request.max.bytes'));
+    this.log = services.logger.child({ connection: client.connectionId, client: `${client.address}:${client.port}` });
+    socket.setNoDelay(true);
+    const idle = services.config.int('connections.max.idle.ms');
+    if (idle > 0) socket.setTimeout(idle, () => this.close('idle for connections.max.idle.ms'));
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => {
+      this.writeBlocked = false;
+      this.updateReading();
+    });
+    socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
+    socket.on('close', () => {
+      this.closed = true;
+      this.onClosed(this);
+    });
+  }
+
+  get pendingRequests(): number {
+    return this.queue.length;
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.splitter.push(chunk);
+    } catch (e) {
+      if (e instanceof FrameTooLargeError) return this.close(`request rejected: ${e.message} (socket.request.max.bytes)`);
+      throw e;
+    }
+    for (const frame of frames) {
+      if (this.closed) return;
+      this.onFrame(frame);
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    let decoded;
+    try {
+      decoded = decodeRequestFrameHeader(frame);
+    } catch (e) {
+      return this.close(`malformed request header: ${(e as Error).message}`);
+    }
+    const { header, body } = decoded;
+    const handler = this.services.handlers.get(header.requestApiKey);
+    if (!handler) return this.close(`unsupported API key ${header.requestApiKey}`);
+    const v = header.requestApiVersion;
+    if (v < handler.minVersion || v > handler.maxVersion) {
+      if (header.requestApiKey === ApiKey.ApiVersions) return this.enqueueDone(header.requestApiKey, 0, header.correlationId, this.unsupportedApiVersions());
+      return this.close(`unsupported version ${v} of API key ${header.requestApiKey}`);
+    }
+    let request: unknown;
+    try {
+      request = decodeRequestBody(header.requestApiKey, v, body);
+    } catch (e) {
+      if (e instanceof DecodeError) return this.close(`malformed request (API key ${header.requestApiKey} v${v}): ${e.message}`);
+      throw e;
+    }
+    const slot: Slot = { apiKey: header.requestApiKey, apiVersion: v, correlationId: header.correlationId, done: false, response: undefined };
+    this.queue.push(slot);
+    this.updateReading();
+    const ctx: RequestContext = { services: this.services, header, apiVersion: v, client: this.client };
+    let result;
+    try {
+      result = handler.handle(request as never, ctx);
+    } catch (e) {
+      return this.failed(e, slot);
+    }
+    Promise.resolve(result).then(
+      (response) => {
+        slot.done = true;
+        slot.response = response;
+        this.flush();
+      },
+      (e: unknown) => this.failed(e, slot),
+    );
+  }
+
+  private unsupportedApiVersions(): unknown {
+    return { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: this.services.handlers.supported(), throttleTimeMs: 0 };
+  }
+
+  private enqueueDone(apiKey: number, apiVersion: number, correlationId: number, response: unknown): void {
+    this.queue.push({ apiKey, apiVersion, correlationId, done: true, response });
+    this.flush();
+  }
+
+  private failed(e: unknown, slot: Slot): void {
+    this.log.error({ err: e, apiKey: slot.apiKey, apiVersion: slot.apiVersion }, 'request handler failed; closing the connection');
+    this.close('handler failure');
+  }
+
+  /** Writes every finished response at the head of the queue, in order. */
+  private flush(): void {
+    if (this.closed) return;
+    let wrote = false;
+    while (this.queue.length > 0 && this.queue[0]!.done) {
+      const slot = this.queue.shift()!;
+      if (slot.response === NO_RESPONSE) continue;
+      let chunks: Buffer[];
+      try {
+        chunks = encodeResponseFrame(slot.apiKey, slot.apiVersion, slot.correlationId, slot.response);
+      } catch (e) {
+        if (e instanceof EncodeError) {
+          this.log.error({ err: e, apiKey: slot.apiKey, apiVersion: slot.apiVersion }, 'response cannot be encoded; closing the connection');
+          return this.close('encode failure');
+        }
+        throw e;
+      }
+      if (!wrote) this.socket.cork();
+      wrote = true;
+      for (const c of chunks) if (!this.socket.write(c)) this.writeBlocked = true;
+    }
+    if (wrote) process.nextTick(() => this.socket.uncork());
+    this.updateReading();
+  }
+
+  private updateReading(): void {
+    if (this.closed) return;
+    const shouldPause = this.writeBlocked || this.queue.length >= this.maxQueued;
+    if (shouldPause && !this.socket.isPaused()) this.socket.pause();
+    else if (!shouldPause && this.socket.isPaused()) this.socket.resume();
+  }
+
+  /** Stops reading new requests (shutdown); responses already underway are still written. */
+  stopReading(): void {
+    this.socket.removeAllListeners('data');
+    this.socket.pause();
+  }
+
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.log.info({ reason }, 'closing connection');
+    this.socket.destroy();
+  }
+
+  /** Ends the connection gracefully once every queued response has been written. */
+  endWhenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.closed || this.queue.length === 0) {
+          if (!this.closed) this.socket.end();
+          resolve();
+        } else setTimeout(check, 5);
+      };
+      check();
+    });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * ReplicaManager: the partitions this broker holds, by topic and index, created from the
+ * metadata at startup and as topics are created, removed as topics are deleted.
+ *
+ * Contract: the single owner of the Partition objects; handlers look partitions up here.
+ */
+import type { LogManager } from '../../storage/log-manager.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { TopicMetadata } from '../metadata/metadata-store.js';
+import { Partition } from './partition.js';
+
+export class ReplicaManager {
+  private readonly partitions = new Map<string, Partition[]>();
+
+  constructor(
+    private readonly logs: LogManager,
+    private readonly config: BrokerConfig,
+    private readonly nodeId: number,
+  ) {}
+
+  /** Opens the logs of every partition of `topic` that this broker leads. */
+  addTopic(topic: TopicMetadata): void {
+    const list = this.partitions.get(topic.name) ?? [];
+    const logConfig = this.config.topicLogConfig(topic.configs);
+    for (const p of topic.partitions) {
+      if (list[p.partition] || p.leader !== this.nodeId) continue;
+      const log = this.logs.getOrCreate(topic.name, p.partition);
+      log.config = logConfig;
+      list[p.partition] = new Partition(topic.name, p.partition, topic.topicId, log, p.leaderEpoch);
+    }
+    this.partitions.set(topic.name, list);
+  }
+
+  removeTopic(name: string): void {
+    const list = this.partitions.get(name) ?? [];
+    this.partitions.delete(name);
+    for (const p of list) {
+      if (!p) continue;
+      p.notifyWaiters();
+      this.logs.delete(name, p.index);
+    }
+  }
+
+  /** Applies changed topic configuration to the topic's logs. */
+  updateConfig(topic: TopicMetadata): void {
+    this.logs.updateConfig(topic.name, this.config.topicLogConfig(topic.configs));
+  }
+
+  get(topic: string, partition: number): Partition | undefined {
+    return this.partitions.get(topic)?.[partition];
+  }
+
+  partitionsOf(topic: string): Partition[] {
+    return (this.partitions.get(topic) ?? []).filter((p): p is Partition => p !== undefined);
+  }
+}
