@@ -5,10 +5,12 @@ import type { ApiHandler } from './api-handler.js';
 import { HandlerRegistry } from './handler-registry.js';
 import { apiVersionsHandler } from './api-versions.js';
 import { metadataHandler } from './metadata.js';
+import { ADMIN_HANDLERS } from './admin-handlers.js';
 
 export const ALL_HANDLERS: readonly ApiHandler<never>[] = [
   apiVersionsHandler,
   metadataHandler,
+  ...ADMIN_HANDLERS,
 ] as unknown as ApiHandler<never>[];
 
 export function buildHandlerRegistry(): HandlerRegistry {
