@@ -36,12 +36,21 @@ export class Broker {
 
   static async start(o: BrokerOptions): Promise<Broker> {
     const started = Date.now();
+    const server = new BrokerServer();
+    try {
+      return await Broker.assemble(o, server, started);
+    } catch (e) {
+      await server.shutdown(0);
+      throw e;
+    }
+  }
+
+  private static async assemble(o: BrokerOptions, server: BrokerServer, started: number): Promise<Broker> {
     const { config } = o;
     const fs = o.fs ?? new NodeFileSystem();
     const clock = o.clock ?? systemClock;
     const logger = o.logger ?? createLogger();
     const nodeId = config.nodeId;
-    const server = new BrokerServer();
     const listeners = await server.bind(config.listeners());
     const advertised = config.advertisedListeners()[0]!;
     const boundPort = listeners.find((l) => l.name === advertised.name)?.boundPort ?? advertised.port;

@@ -6,10 +6,16 @@ import { HandlerRegistry } from './handler-registry.js';
 import { apiVersionsHandler } from './api-versions.js';
 import { metadataHandler } from './metadata.js';
 import { ADMIN_HANDLERS } from './admin-handlers.js';
+import { produceHandler } from './produce.js';
+import { fetchHandler } from './fetch.js';
+import { listOffsetsHandler } from './list-offsets.js';
 
 export const ALL_HANDLERS: readonly ApiHandler<never>[] = [
   apiVersionsHandler,
   metadataHandler,
+  produceHandler,
+  fetchHandler,
+  listOffsetsHandler,
   ...ADMIN_HANDLERS,
 ] as unknown as ApiHandler<never>[];
 

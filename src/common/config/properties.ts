@@ -33,7 +33,7 @@ function splitKeyValue(line: string): { key: string; value: string } {
       continue;
     }
     if (c === '=' || c === ':' || c === ' ' || c === '\t' || c === '\f') {
-      let j = i;
+      let j = i + 1;
       while (j < line.length && /[ \t\f]/.test(line[j]!)) j++;
       if (c !== '=' && c !== ':' && (line[j] === '=' || line[j] === ':')) j++;
       while (j < line.length && /[ \t\f]/.test(line[j]!)) j++;

@@ -1,0 +1,81 @@
+/**
+ * Reading the partitions of one fetch: each from its fetch offset, within its partition limit
+ * and what is left of the response limit, up to the high watermark (read_uncommitted) or the last
+ * stable offset (read_committed). The first batch of the first partition that has data is
+ * returned whole even beyond the limits (KIP-74), so a consumer can always make progress.
+ * Old fetch versions get their records down-converted to message format 0 (v0-v1) or 1 (v2-v3).
+ */
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import type { FetchResponsePartitionData } from '../../protocol/generated/messages/FetchResponse.js';
+import { downConvertBatches } from '../../protocol/records/legacy-conversion.js';
+import { kafkaErrorCodeOf } from '../errors.js';
+import type { Partition } from '../replica/partition.js';
+import type { BrokerServices } from '../services.js';
+import type { WantedPartition } from './fetch-context.js';
+
+export interface PartitionRead {
+  wanted: WantedPartition;
+  partition: Partition | undefined;
+  data: FetchResponsePartitionData;
+  bytes: number;
+}
+
+export interface ReadOptions {
+  version: number;
+  maxBytes: number;
+  readCommitted: boolean;
+}
+
+function emptyData(index: number, errorCode: number, p?: Partition): FetchResponsePartitionData {
+  return {
+    partitionIndex: index,
+    errorCode,
+    highWatermark: BigInt(p ? p.highWatermark : -1),
+    lastStableOffset: BigInt(p ? p.lastStableOffset : -1),
+    logStartOffset: BigInt(p ? p.logStartOffset : -1),
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records: null,
+  };
+}
+
+function lookupError(w: WantedPartition, version: number, p: Partition | undefined): number {
+  if (w.topic === undefined) return version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+  if (!p) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+  if (w.currentLeaderEpoch >= 0 && w.currentLeaderEpoch > p.leaderEpoch) return ErrorCode.UNKNOWN_LEADER_EPOCH;
+  if (w.currentLeaderEpoch >= 0 && w.currentLeaderEpoch < p.leaderEpoch) return ErrorCode.FENCED_LEADER_EPOCH;
+  return ErrorCode.NONE;
+}
+
+export function readPartitions(services: BrokerServices, wanted: readonly WantedPartition[], o: ReadOptions): PartitionRead[] {
+  let budget = o.maxBytes;
+  let firstData = true;
+  return wanted.map((w) => {
+    const partition = w.topic === undefined ? undefined : services.replicas.get(w.topic, w.partition);
+    const error = lookupError(w, o.version, partition);
+    if (error !== ErrorCode.NONE || !partition) return { wanted: w, partition, data: emptyData(w.partition, error, partition), bytes: 0 };
+    const data = emptyData(w.partition, ErrorCode.NONE, partition);
+    try {
+      const limit = o.readCommitted ? partition.lastStableOffset : partition.highWatermark;
+      if (w.fetchOffset < partition.logStartOffset || w.fetchOffset > partition.logEndOffset) {
+        data.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
+        return { wanted: w, partition, data, bytes: 0 };
+      }
+      const maxBytes = Math.min(w.maxBytes, budget);
+      const r = partition.read(w.fetchOffset, maxBytes, firstData, limit);
+      let records = r.records;
+      if (records.length > 0 && o.version < 4) records = downConvertBatches(records, o.version < 2 ? 0 : 1);
+      data.records = records;
+      if (records.length > 0) {
+        firstData = false;
+        budget = Math.max(0, budget - records.length);
+      }
+      data.abortedTransactions = o.readCommitted ? [] : null;
+      return { wanted: w, partition, data, bytes: records.length };
+    } catch (e) {
+      data.errorCode = kafkaErrorCodeOf(e) ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+      if (data.errorCode === ErrorCode.UNKNOWN_SERVER_ERROR) services.logger.error({ err: e, topic: w.topic, partition: w.partition }, 'fetch failed');
+      return { wanted: w, partition, data, bytes: 0 };
+    }
+  });
+}

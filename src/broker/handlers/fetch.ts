@@ -1,0 +1,98 @@
+/**
+ * Fetch (key 1), v0-v16, for consumers. Partitions are chosen through the fetch session (see
+ * fetch-context.ts) and read by fetch-reader.ts. When fewer than min bytes are available and
+ * max wait allows, the request waits until an append to one of its partitions or the deadline,
+ * then reads again (long polling).
+ *
+ * An incremental session response lists only partitions with something new to say: records,
+ * an error, or a changed high watermark, last stable offset or log start offset.
+ */
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import { ApiKey } from '../../protocol/generated/api-registry.js';
+import type { FetchResponse, FetchResponseFetchableTopicResponse as TopicOut } from '../../protocol/generated/messages/FetchResponse.js';
+import { resolveFetchContext, type FetchContext } from '../fetch/fetch-context.js';
+import { readPartitions, type PartitionRead } from '../fetch/fetch-reader.js';
+import type { Partition } from '../replica/partition.js';
+import { defineHandler, type RequestContext } from './api-handler.js';
+
+function changed(r: PartitionRead): boolean {
+  const e = r.wanted.entry;
+  if (!e) return true;
+  const d = r.data;
+  return r.bytes > 0 || d.errorCode !== ErrorCode.NONE || Number(d.highWatermark) !== e.sentHighWatermark ||
+    Number(d.logStartOffset) !== e.sentLogStartOffset || Number(d.lastStableOffset) !== e.sentLastStableOffset;
+}
+
+function remember(reads: PartitionRead[]): void {
+  for (const r of reads) {
+    const e = r.wanted.entry;
+    if (!e) continue;
+    e.sentHighWatermark = Number(r.data.highWatermark);
+    e.sentLogStartOffset = Number(r.data.logStartOffset);
+    e.sentLastStableOffset = Number(r.data.lastStableOffset);
+  }
+}
+
+function group(reads: PartitionRead[], version: number): TopicOut[] {
+  const out: TopicOut[] = [];
+  let current: TopicOut | undefined;
+  let currentKey: string | undefined;
+  for (const r of reads) {
+    const key = version >= 13 ? r.wanted.topicId : (r.wanted.topic ?? '');
+    if (!current || key !== currentKey) {
+      current = { topic: r.wanted.topic ?? '', topicId: r.wanted.topicId || 'AAAAAAAAAAAAAAAAAAAAAA', partitions: [] };
+      currentKey = key;
+      out.push(current);
+    }
+    current.partitions.push(r.data);
+  }
+  return out;
+}
+
+/** Resolves when any of the partitions gets new data or after timeoutMs. */
+function waitForData(partitions: Partition[], timeoutMs: number, ctx: RequestContext): Promise<void> {
+  return new Promise((resolve) => {
+    const cancels: (() => void)[] = [];
+    const done = (): void => {
+      for (const c of cancels) c();
+      resolve();
+    };
+    for (const p of partitions) cancels.push(p.onNewData(done));
+    const timer = ctx.services.clock.schedule(timeoutMs, done);
+    cancels.push(() => timer.cancel());
+  });
+}
+
+function read(ctx: RequestContext, fc: FetchContext, maxBytes: number, readCommitted: boolean): PartitionRead[] {
+  return readPartitions(ctx.services, fc.wanted, { version: ctx.apiVersion, maxBytes, readCommitted });
+}
+
+export const fetchHandler = defineHandler({
+  apiKey: ApiKey.Fetch,
+  minVersion: 0,
+  maxVersion: 16,
+  async handle(request, ctx) {
+    const v = ctx.apiVersion;
+    const fc = resolveFetchContext(request, v, ctx.services);
+    if (fc.errorCode !== ErrorCode.NONE) {
+      return { throttleTimeMs: 0, errorCode: fc.errorCode, sessionId: 0, responses: [] } satisfies FetchResponse;
+    }
+    const cap = ctx.services.config.int('fetch.max.bytes');
+    const maxBytes = Math.min(v >= 3 ? (request.maxBytes ?? cap) : cap, cap);
+    const readCommitted = v >= 4 && request.isolationLevel === 1;
+    const deadline = ctx.services.clock.now() + Math.max(0, request.maxWaitMs);
+    let reads = read(ctx, fc, maxBytes, readCommitted);
+    for (;;) {
+      const bytes = reads.reduce((n, r) => n + r.bytes, 0);
+      const errors = reads.some((r) => r.data.errorCode !== ErrorCode.NONE);
+      const remaining = deadline - ctx.services.clock.now();
+      if (bytes >= request.minBytes || errors || remaining <= 0 || fc.wanted.length === 0) break;
+      const partitions = reads.map((r) => r.partition).filter((p): p is Partition => p !== undefined);
+      await waitForData(partitions, remaining, ctx);
+      reads = read(ctx, fc, maxBytes, readCommitted);
+    }
+    const shown = fc.incremental ? reads.filter(changed) : reads;
+    remember(reads);
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: fc.sessionId, responses: group(shown, v) };
+  },
+});

@@ -1,0 +1,103 @@
+/**
+ * Produce (key 0), v0-v11. Each partition's records are checked and appended by storage as they
+ * arrived (no record is decoded), except legacy message sets (v0-v2), which are up-converted, and
+ * topics whose compression.type names a codec, which are recompressed.
+ *
+ * acks=0 gets no response; acks=1 is answered once written to the operating system; acks=-1
+ * (all) once fsynced (group commit), within the request timeout (REQUEST_TIMED_OUT otherwise),
+ * and only when min.insync.replicas can be met (NOT_ENOUGH_REPLICAS).
+ *
+ * Versions 0-2 stay advertised although Kafka deprecates them: old clients need them, and some
+ * librdkafka versions decide whether to compress by checking that Produce v0 is supported.
+ */
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import { ApiKey } from '../../protocol/generated/api-registry.js';
+import type { ProduceResponsePartitionProduceResponse as PartitionOut } from '../../protocol/generated/messages/ProduceResponse.js';
+import { StorageError } from '../../storage/storage-error.js';
+import { kafkaErrorCodeOf } from '../errors.js';
+import type { Partition } from '../replica/partition.js';
+import { recompress, topicCodec, upConvertLegacy } from '../produce/record-conversion.js';
+import { defineHandler, NO_RESPONSE, type RequestContext } from './api-handler.js';
+
+interface Pending {
+  out: PartitionOut;
+  partition: Partition;
+  lastOffset: number;
+}
+
+function partitionError(index: number, errorCode: number, errorMessage: string | null = null): PartitionOut {
+  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
+}
+
+function appendOne(ctx: RequestContext, partition: Partition, records: Buffer, acks: number): { out: PartitionOut; lastOffset: number } {
+  const v = ctx.apiVersion;
+  const config = partition.log.config;
+  if (acks === -1 && config.minInsyncReplicas > 1) {
+    return { out: partitionError(partition.index, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR 1 is insufficient to satisfy the min.isr requirement of ${config.minInsyncReplicas}`), lastOffset: -1 };
+  }
+  let bytes = v <= 2 ? upConvertLegacy(records) : records;
+  const codec = topicCodec(config.compressionType);
+  if (codec !== undefined) bytes = recompress(bytes, codec);
+  const r = partition.append(bytes);
+  return {
+    out: {
+      index: partition.index,
+      errorCode: ErrorCode.NONE,
+      baseOffset: BigInt(r.firstOffset),
+      logAppendTimeMs: BigInt(r.logAppendTime),
+      logStartOffset: BigInt(r.logStartOffset),
+      recordErrors: [],
+      errorMessage: null,
+    },
+    lastOffset: r.lastOffset,
+  };
+}
+
+async function awaitDurable(pending: Pending[], timeoutMs: number, ctx: RequestContext): Promise<void> {
+  let timer: { cancel(): void } | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = ctx.services.clock.schedule(Math.max(0, timeoutMs), () => resolve('timeout'));
+  });
+  await Promise.all(pending.map(async (p) => {
+    const durable = p.partition.log.waitDurable(p.lastOffset + 1).then(() => 'ok' as const, (e: unknown) => e);
+    const outcome = await Promise.race([durable, timedOut]);
+    if (outcome === 'timeout') Object.assign(p.out, { errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage: 'acks=all timed out waiting for fsync' });
+    else if (outcome !== 'ok') Object.assign(p.out, { errorCode: kafkaErrorCodeOf(outcome) ?? ErrorCode.KAFKA_STORAGE_ERROR, errorMessage: String(outcome) });
+  }));
+  timer?.cancel();
+}
+
+export const produceHandler = defineHandler({
+  apiKey: ApiKey.Produce,
+  minVersion: 0,
+  maxVersion: 11,
+  async handle(request, ctx) {
+    const { replicas, logger } = ctx.services;
+    const acks = request.acks;
+    const pending: Pending[] = [];
+    const responses = request.topicData.map((topic) => ({
+      name: topic.name,
+      partitionResponses: topic.partitionData.map((pd) => {
+        if (acks !== 0 && acks !== 1 && acks !== -1) return partitionError(pd.index, ErrorCode.INVALID_REQUIRED_ACKS);
+        const partition = replicas.get(topic.name, pd.index);
+        if (!partition) return partitionError(pd.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
+        if (pd.records === null || pd.records.length === 0) return partitionError(pd.index, ErrorCode.CORRUPT_MESSAGE, 'no records');
+        try {
+          const { out, lastOffset } = appendOne(ctx, partition, pd.records, acks);
+          if (acks === -1 && out.errorCode === ErrorCode.NONE) pending.push({ out, partition, lastOffset });
+          return out;
+        } catch (e) {
+          const code = kafkaErrorCodeOf(e);
+          if (code === undefined) {
+            logger.error({ err: e, topic: topic.name, partition: pd.index }, 'produce failed');
+            return partitionError(pd.index, ErrorCode.UNKNOWN_SERVER_ERROR);
+          }
+          return partitionError(pd.index, code, e instanceof StorageError ? e.message : String(e));
+        }
+      }),
+    }));
+    if (acks === 0) return NO_RESPONSE;
+    if (pending.length > 0) await awaitDurable(pending, request.timeoutMs, ctx);
+    return { responses, throttleTimeMs: 0 };
+  },
+});
