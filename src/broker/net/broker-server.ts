@@ -18,6 +18,8 @@ export class BrokerServer {
   private readonly connections = new Set<Connection>();
   private services: BrokerServices | undefined;
   private nextConnectionId = 1;
+  /** Sockets accepted while the broker was still starting; served once it is ready. */
+  private early: { socket: Socket; listener: string }[] = [];
 
   /** Binds every listener; connections are served once `serve` supplies the services. */
   async bind(listeners: readonly Listener[]): Promise<BoundListener[]> {
@@ -40,6 +42,9 @@ export class BrokerServer {
 
   serve(services: BrokerServices): void {
     this.services = services;
+    const waiting = this.early;
+    this.early = [];
+    for (const { socket, listener } of waiting) if (!socket.destroyed) this.accept(socket, listener);
   }
 
   get connectionCount(): number {
@@ -48,7 +53,7 @@ export class BrokerServer {
 
   private accept(socket: Socket, listener: string): void {
     if (!this.services) {
-      socket.destroy();
+      this.early.push({ socket, listener });
       return;
     }
     const client = {
@@ -71,6 +76,7 @@ export class BrokerServer {
     await Promise.race([drained, new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
     clearTimeout(timer);
     for (const c of this.connections) c.close('broker shutting down');
+    for (const { socket } of this.early) socket.destroy();
     await Promise.all(closed);
   }
 }
