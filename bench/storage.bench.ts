@@ -7,8 +7,8 @@
  *
  * Raw limits (plain node:fs): sequential writes of 16 KiB and 1 MiB, buffered, with fdatasync
  * after every write, and with fdatasync after every 32 writes; sequential 1 MiB reads from the
- * page cache (warm) and from the device (cold: the file's cached pages dropped with GNU dd's
- * iflag=nocache, i.e. posix_fadvise DONTNEED, which Node does not expose).
+ * page cache (warm) and from the device (cold: the files' cached pages dropped with GNU dd's
+ * iflag=nocache, i.e. posix_fadvise DONTNEED, which Node does not expose; warm only without it).
  *
  * Gregor (PartitionLog, Kafka's default topic config): appends of ~16 KiB and ~1 MiB batches of
  * 1 KiB records without fsync (acks=1), each waiting for durability (acks=all, one producer),
@@ -16,8 +16,10 @@
  * the whole log with 1 MiB maxBytes, warm and cold; and recovery after an unclean shutdown (every
  * batch's CRC checked, indexes rebuilt) of a log of 256 MiB to 1 GiB depending on free space.
  *
- * Each Gregor figure is printed with the raw figure it should be read against and their ratio.
- * Medians of 3 rounds. Everything written is deleted at the end.
+ * Each Gregor figure is measured alternately with the raw figure it should be read against, and
+ * printed with it and their ratio (medians of 3 rounds, 5 for warm reads and fsync-bound appends). Reads and recovery are
+ * compared with plain reads of the very segment files Gregor reads. Everything written is deleted
+ * at the end.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -29,13 +31,14 @@ import { NodeFileSystem } from '../src/storage/fs/node-file-system.js';
 import { logConfigFrom } from '../src/storage/log-config.js';
 import { PartitionLog } from '../src/storage/log/partition-log.js';
 import {
-  dropCache, freeBytes, makeFile, median, rateOf, rawRead, rawWrite, seconds, type Rate, type Sample,
+  dropCache, freeBytes, median, rawRead, rawWrite, seconds, type Rate, type Sample,
 } from './storage/disk.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 const ROUNDS = 3;
+const SYNC_ROUNDS = 5; // fsync-bound rounds are short and noisier
 const WRITE_BYTES = 256 * MiB; // per round of a buffered write test
 const SYNC_BUDGET_MS = 1000; // per round of a test that fsyncs
 const CONFIG = logConfigFrom({});
@@ -43,45 +46,60 @@ const fs = new NodeFileSystem();
 
 interface Row {
   name: string;
-  rate: Rate;
-  reference?: { name: string; rate: Rate };
+  gregor: Rate;
+  rawName: string;
+  raw: Rate;
   note?: string;
 }
 
 const rows: Row[] = [];
-const raw = new Map<string, Rate>();
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-function addRaw(name: string, rate: Rate): void {
-  raw.set(name, rate);
-  rows.push({ name, rate });
-  log(`  ${name}: ${fmt(rate)}`);
-}
-
-function addGregor(name: string, rate: Rate, referenceName: string, note?: string): void {
-  const reference = raw.get(referenceName);
-  rows.push({ name, rate, reference: reference && { name: referenceName, rate: reference }, note });
-  const ratio = reference ? `  = ${pct(rate.mbPerSec / reference.mbPerSec)} of ${referenceName}` : '';
-  log(`  ${name}: ${fmt(rate)}${ratio}${note ? `  (${note})` : ''}`);
-}
-
 function fmt(r: Rate): string {
-  return `${r.mbPerSec.toFixed(0)} MB/s, ${r.opsPerSec.toFixed(0)} ops/s`;
+  return `${r.mbPerSec.toFixed(0)} MB/s (${r.opsPerSec.toFixed(0)} ops/s)`;
 }
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(0)}%`;
 }
 
-/** A batch of 1 KiB records (random, incompressible, no key), about `target` bytes in all. */
+/**
+ * Runs a raw measurement and the Gregor one it is compared with alternately, `rounds` times
+ * each, so that both see the same machine (shared, noisy) and the same page-cache state, and
+ * records the medians and their ratio.
+ */
+async function pair(
+  name: string,
+  rawName: string,
+  rounds: number,
+  rawFn: () => Sample,
+  gregorFn: () => Sample | Promise<Sample>,
+  note?: () => string,
+): Promise<Row> {
+  const raws: Sample[] = [];
+  const gregors: Sample[] = [];
+  for (let round = 0; round < rounds; round++) {
+    raws.push(rawFn());
+    gregors.push(await gregorFn());
+  }
+  const row: Row = { name, gregor: median(gregors), rawName, raw: median(raws), note: note?.() };
+  rows.push(row);
+  log(`  ${name}: ${fmt(row.gregor)} | ${rawName}: ${fmt(row.raw)} | ${pct(row.gregor.mbPerSec / row.raw.mbPerSec)}${row.note ? ` | ${row.note}` : ''}`);
+  return row;
+}
+
+/**
+ * A batch of 1 KiB records, about `target` bytes in all. Every value is distinct random bytes, as
+ * the raw writes are: this disk writes repetitive data measurably faster (probably compression or
+ * deduplication below the VM), so both sides must write equally incompressible bytes.
+ */
 function batchOf(target: number): Buffer {
-  const value = randomBytes(1024);
   const now = BigInt(Date.now());
   const records: RecordInput[] = [];
-  for (let size = 61; size + 1040 <= target; size += 1034) records.push({ key: null, value, timestamp: now });
+  for (let size = 61; size + 1040 <= target; size += 1034) records.push({ key: null, value: randomBytes(1024), timestamp: now });
   return buildRecordBatch(records);
 }
 
@@ -145,8 +163,9 @@ function gregorRead(dir: string): Sample {
   }
 }
 
-function segmentFiles(dir: string): string[] {
-  return readdirSync(dir).map((n) => join(dir, n));
+/** The `.log` files of a log, in offset order. */
+function logFiles(dir: string): string[] {
+  return readdirSync(dir).filter((n) => n.endsWith('.log')).sort().map((n) => join(dir, n));
 }
 
 async function main(): Promise<void> {
@@ -158,73 +177,83 @@ async function main(): Promise<void> {
   log(`node ${process.version}, ${new Date().toISOString()}, data in ${root} (${(free / GiB).toFixed(0)} GiB free)`);
   const small = batchOf(16 * KiB);
   const large = batchOf(MiB);
-  log(`batches: ${small.length} B (${small.readInt32BE(57)} records) and ${large.length} B (${large.readInt32BE(57)} records) of 1 KiB values`);
+  const recordsIn = (b: Buffer): number => b.readInt32BE(57);
+  log(`batches: ${small.length} B (${recordsIn(small)} records) and ${large.length} B (${recordsIn(large)} records) of 1 KiB values`);
+  log('case: Gregor | raw reference | ratio');
   try {
-    log('raw disk (node:fs, same directory):');
-    for (const [label, size] of [['16 KiB', 16 * KiB], ['1 MiB', MiB]] as const) {
-      addRaw(`raw write ${label}, buffered`, median(Array.from({ length: ROUNDS }, () => rawWrite(root, size, WRITE_BYTES, 0, 5000))));
-      addRaw(`raw write ${label}, fdatasync each`, median(Array.from({ length: ROUNDS }, () => rawWrite(root, size, WRITE_BYTES, 1, SYNC_BUDGET_MS))));
-      addRaw(`raw write ${label}, fdatasync every 32`, median(Array.from({ length: ROUNDS }, () => rawWrite(root, size, WRITE_BYTES, 32, SYNC_BUDGET_MS))));
+    // Buffered writes run several times faster into page-cache pages the kernel has used before
+    // than into memory it touches for the first time (a VM's first touch is slow): write and
+    // delete a warm-up file first, and let every round delete what it wrote, so that raw and
+    // Gregor rounds alike write into recycled pages.
+    rawWrite(root, MiB, 2 * WRITE_BYTES, 0, 10_000);
+    for (const [label, batch, chunk] of [['16 KiB', small, 16 * KiB], ['1 MiB', large, MiB]] as const) {
+      await pair(`append ${label} batches, no fsync`, `write ${label}, buffered`, ROUNDS,
+        () => rawWrite(root, chunk, WRITE_BYTES, 0, 5000),
+        async () => (await gregorAppend(root, batch, WRITE_BYTES, 0, 5000)).sample);
+      await pair(`append ${label}, waitDurable each (1 in flight)`, `write ${label}, fdatasync each`, SYNC_ROUNDS,
+        () => rawWrite(root, chunk, WRITE_BYTES, 1, SYNC_BUDGET_MS),
+        async () => (await gregorAppend(root, batch, WRITE_BYTES, 1, SYNC_BUDGET_MS)).sample);
+      let appends = 0;
+      let fsyncs = 0;
+      await pair(`append ${label}, waitDurable, 32 in flight`, `write ${label}, fdatasync every 32`, SYNC_ROUNDS,
+        () => rawWrite(root, chunk, WRITE_BYTES, 32, SYNC_BUDGET_MS),
+        async () => {
+          const r = await gregorAppend(root, batch, WRITE_BYTES, 32, SYNC_BUDGET_MS);
+          appends += r.sample.ops;
+          fsyncs += r.fsyncs;
+          return r.sample;
+        },
+        () => `${(appends / fsyncs).toFixed(1)} appends per group commit`);
     }
-    const file = makeFile(root, WRITE_BYTES);
-    rawRead(file, MiB);
-    addRaw('raw read 1 MiB, warm', median(Array.from({ length: ROUNDS }, () => rawRead(file, MiB))));
-    const canDrop = dropCache([file]);
-    if (canDrop) {
-      addRaw('raw read 1 MiB, cold', median(Array.from({ length: ROUNDS }, () => (dropCache([file]), rawRead(file, MiB)))));
-    } else {
-      log('  (cannot drop the page cache here: read figures are warm only)');
-    }
-    rmSync(file);
 
-    log('Gregor PartitionLog (default topic config):');
-    const logs: Record<string, string> = {};
-    for (const [label, batch, size] of [['16 KiB', small, '16 KiB'], ['1 MiB', large, '1 MiB']] as const) {
-      const noSync: Sample[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        const r = await gregorAppend(root, batch, WRITE_BYTES, 0, 5000, round === ROUNDS - 1);
-        noSync.push(r.sample);
-        if (round === ROUNDS - 1) logs[label] = r.dir;
-      }
-      addGregor(`append ${label} batches, no fsync`, median(noSync), `raw write ${size}, buffered`);
-      const each: Sample[] = [];
-      for (let round = 0; round < ROUNDS; round++) each.push((await gregorAppend(root, batch, WRITE_BYTES, 1, SYNC_BUDGET_MS)).sample);
-      addGregor(`append ${label}, waitDurable each (1 in flight)`, median(each), `raw write ${size}, fdatasync each`);
-      const grouped: { sample: Sample; fsyncs: number }[] = [];
-      for (let round = 0; round < ROUNDS; round++) grouped.push(await gregorAppend(root, batch, WRITE_BYTES, 32, SYNC_BUDGET_MS));
-      const g = median(grouped.map((x) => x.sample));
-      const perSync = grouped.reduce((a, x) => a + x.sample.ops, 0) / grouped.reduce((a, x) => a + x.fsyncs, 0);
-      addGregor(`append ${label}, waitDurable, 32 in flight`, g, `raw write ${size}, fdatasync every 32`, `${perSync.toFixed(1)} appends per group commit`);
-    }
-    for (const label of ['16 KiB', '1 MiB']) {
-      const dir = logs[label]!;
-      gregorRead(dir);
-      addGregor(`read log of ${label} batches, 1 MiB maxBytes, warm`, median(Array.from({ length: ROUNDS }, () => gregorRead(dir))), 'raw read 1 MiB, warm');
-      if (canDrop) {
-        const cold = Array.from({ length: ROUNDS }, () => (dropCache(segmentFiles(dir)), gregorRead(dir)));
-        addGregor(`read log of ${label} batches, 1 MiB maxBytes, cold`, median(cold), 'raw read 1 MiB, cold');
+    // Reads: the reference reads the log's own segment files with plain 1 MiB reads. Two passes
+    // first, so that both start from the same page-cache state (Linux promotes a cached page on
+    // its second access; the first reads after writing are several times slower than later ones).
+    let canDrop = true;
+    for (const [label, batch] of [['16 KiB', small], ['1 MiB', large]] as const) {
+      const dir = (await gregorAppend(root, batch, WRITE_BYTES, 0, 10_000, true)).dir;
+      const files = logFiles(dir);
+      rawRead(files, MiB);
+      rawRead(files, MiB);
+      await pair(`read log of ${label} batches, 1 MiB maxBytes, warm`, 'read 1 MiB, warm', 5, () => rawRead(files, MiB), () => gregorRead(dir));
+      if (canDrop && dropCache(files)) {
+        await pair(`read log of ${label} batches, 1 MiB maxBytes, cold`, 'read 1 MiB, cold', ROUNDS,
+          () => (dropCache(files), rawRead(files, MiB)),
+          () => (dropCache(files), gregorRead(dir)));
+      } else {
+        canDrop = false;
+        log('  (the page cache cannot be dropped here: reads are measured warm only)');
       }
       rmSync(dir, { recursive: true, force: true });
     }
 
-    log(`recovery of a ${recoveryBytes / MiB} MiB log of ${small.length} B batches:`);
+    // Recovery: open after an unclean shutdown with recovery point 0, so every batch is read,
+    // CRC-checked and indexed again; the reference reads the same segment files.
     const built = await gregorAppend(root, small, recoveryBytes, 0, 60_000, true);
-    const expectedEnd = built.sample.ops * small.readInt32BE(57);
+    const files = logFiles(built.dir);
+    const expectedEnd = built.sample.ops * recordsIn(small);
+    log(`recovery of a ${(recoveryBytes / MiB).toFixed(0)} MiB log of ${small.length} B batches (${files.length} segment${files.length === 1 ? "" : "s"}):`);
     const reopen = (clean: boolean): Sample => {
       const start = process.hrtime.bigint();
       const plog = openLog(built.dir, clean);
       const elapsed = seconds(start);
-      if (plog.logEndOffset !== expectedEnd) throw new Error(`recovered log ends at ${plog.logEndOffset}, expected ${expectedEnd}`);
+      if (plog.logEndOffset !== expectedEnd) throw new Error(`reopened log ends at ${plog.logEndOffset}, expected ${expectedEnd}`);
       const sample = { bytes: plog.sizeInBytes, ops: 1, seconds: elapsed };
       plog.closeNow();
       return sample;
     };
-    const perGiB = (s: Rate): string => `${(1000 / s.mbPerSec * GiB / 1e9).toFixed(2)} s per GiB`;
-    const warm = median(Array.from({ length: ROUNDS }, () => reopen(false)));
-    addGregor('recovery (unclean open, CRC of every batch), warm', warm, 'raw read 1 MiB, warm', perGiB(warm));
+    const perGiB = (r: Row): string => `${(GiB / 1e6 / r.gregor.mbPerSec).toFixed(2)} s per GiB`;
+    rawRead(files, MiB);
+    rawRead(files, MiB);
+    const warm = await pair('recovery (unclean open), warm', 'read 1 MiB, warm', ROUNDS, () => rawRead(files, MiB), () => reopen(false));
+    warm.note = perGiB(warm);
+    log(`    ${warm.note}`);
     if (canDrop) {
-      const cold = median(Array.from({ length: ROUNDS }, () => (dropCache(segmentFiles(built.dir)), reopen(false))));
-      addGregor('recovery (unclean open, CRC of every batch), cold', cold, 'raw read 1 MiB, cold', perGiB(cold));
+      const cold = await pair('recovery (unclean open), cold', 'read 1 MiB, cold', ROUNDS,
+        () => (dropCache(files), rawRead(files, MiB)),
+        () => (dropCache(files), reopen(false)));
+      cold.note = perGiB(cold);
+      log(`    ${cold.note}`);
     }
     const cleanMs = Array.from({ length: ROUNDS }, () => reopen(true).seconds * 1000).sort((a, b) => a - b)[1]!;
     log(`  clean open of the same log (no scan): ${cleanMs.toFixed(1)} ms`);
@@ -236,12 +265,12 @@ async function main(): Promise<void> {
 }
 
 function printMarkdown(): void {
-  log('\n| case | MB/s | ops/s | reference (same run) | ratio |');
-  log('|---|---:|---:|---|---:|');
+  log('\n| case | Gregor MB/s | Gregor ops/s | raw reference (same run) | raw MB/s | ratio |');
+  log('|---|---:|---:|---|---:|---:|');
   for (const r of rows) {
-    const ref = r.reference ? `${r.reference.name}: ${r.reference.rate.mbPerSec.toFixed(0)} MB/s` : '—';
-    const ratio = r.reference ? pct(r.rate.mbPerSec / r.reference.rate.mbPerSec) : '—';
-    log(`| ${r.name}${r.note ? ` (${r.note})` : ''} | ${r.rate.mbPerSec.toFixed(0)} | ${r.rate.opsPerSec.toFixed(0)} | ${ref} | ${ratio} |`);
+    const name = r.note ? `${r.name} (${r.note})` : r.name;
+    const ops = r.name.startsWith('recovery') ? '—' : r.gregor.opsPerSec.toFixed(0);
+    log(`| ${name} | ${r.gregor.mbPerSec.toFixed(0)} | ${ops} | ${r.rawName} | ${r.raw.mbPerSec.toFixed(0)} | ${pct(r.gregor.mbPerSec / r.raw.mbPerSec)} |`);
   }
 }
 

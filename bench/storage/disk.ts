@@ -88,36 +88,25 @@ export function rawWrite(dir: string, chunk: number, totalBytes: number, syncEve
   }
 }
 
-/** A file of `size` random bytes, fsynced (so its cached pages are clean and can be dropped). */
-export function makeFile(dir: string, size: number): string {
-  const path = join(dir, `raw-read-${process.pid}-${fileCounter++}`);
-  const chunk = randomBytes(1024 * 1024);
-  const fd = openSync(path, 'w');
-  try {
-    for (let position = 0; position < size; position += chunk.length) writeSync(fd, chunk, 0, Math.min(chunk.length, size - position), position);
-    fdatasyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  return path;
-}
-
-/** Reads a file start to end with `chunk`-byte reads into one buffer. */
-export function rawRead(path: string, chunk: number): Sample {
+/** Reads files start to end, one after the other, with `chunk`-byte reads into one buffer. */
+export function rawRead(paths: string[], chunk: number): Sample {
   const buf = Buffer.allocUnsafe(chunk);
-  const fd = openSync(path, 'r');
-  try {
-    const start = process.hrtime.bigint();
-    let position = 0;
-    let reads = 0;
-    for (;;) {
-      const n = readSync(fd, buf, 0, chunk, position);
-      if (n === 0) break;
-      position += n;
-      reads++;
+  const start = process.hrtime.bigint();
+  let bytes = 0;
+  let reads = 0;
+  for (const path of paths) {
+    const fd = openSync(path, 'r');
+    try {
+      for (let position = 0; ; ) {
+        const n = readSync(fd, buf, 0, chunk, position);
+        if (n === 0) break;
+        position += n;
+        bytes += n;
+        reads++;
+      }
+    } finally {
+      closeSync(fd);
     }
-    return { bytes: position, ops: reads, seconds: seconds(start) };
-  } finally {
-    closeSync(fd);
   }
+  return { bytes, ops: reads, seconds: seconds(start) };
 }
