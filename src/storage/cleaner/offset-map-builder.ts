@@ -15,6 +15,9 @@
  * from `endOffset` on is left as it is for the next pass. That is Kafka's behaviour, and since the
  * map holds at least one key, every pass makes progress.
  *
+ * Batches are checked (CRC-32C) as they are read: a corrupt segment stops the pass before the
+ * map can be built from garbage.
+ *
  * Contract: one call per pass, on the pass's own map (cleared first).
  */
 import type { FileSystem } from '../fs/file-system.js';
@@ -47,7 +50,7 @@ export async function buildOffsetMap(
   let recordsMapped = 0;
   for (const seg of dirtySegments) {
     if (seg.baseOffset >= firstUncleanableOffset) break;
-    const stoppedAt = await withSegmentBatches(fs, seg, { verifyCrc: false, maxBatchSize }, async (reader) => {
+    const stoppedAt = await withSegmentBatches(fs, seg, { verifyCrc: true, maxBatchSize }, async (reader) => {
       for (let b = reader.next(); b; b = reader.next()) {
         if (b.lastOffset < firstDirtyOffset) continue;
         const attributes = b.buf.readInt16BE(b.at + BatchField.attributes);

@@ -70,7 +70,7 @@ export function loadSegments(fs: FileSystem, dir: string, config: SegmentConfig,
       segments.push(LogSegment.open(fs, dir, base, config, now));
     }
   }
-  for (let i = 0; i < segments.length - 1; i++) segments[i]!.onRolled();
+  for (let i = 0; i < segments.length - 1; i++) segments[i]!.releaseIndexes();
   if (segments.length === 0) segments.push(LogSegment.create(fs, dir, Math.max(0, o.logStartOffset), config, now));
   const list = new SegmentList(segments);
   return { segments: list, logEndOffset: list.active.nextOffset, recovered, deletedSegments };

@@ -55,6 +55,8 @@ export class PartitionLog {
   private hw: number;
   private offlineCause: unknown;
   private unflushedMessages = 0;
+  /** A segment file was created since the directory was last fsynced. */
+  private directoryDirty = false;
   private lastFlushAt: number;
   config: LogConfig;
 
@@ -166,7 +168,7 @@ export class PartitionLog {
     const active = this.segments.active;
     if (active.isEmpty) return active;
     const full = active.size + incoming > this.config.segmentBytes;
-    const old = now - active.rollTimestamp > this.config.segmentMs - this.config.segmentJitterMs;
+    const old = active.timeWaitedForRoll(now, v.maxTimestamp) > this.config.segmentMs - this.config.segmentJitterMs;
     const indexFull = active.offsetIndex.isFull || active.timeIndex.isFull;
     if (full || old || indexFull || !active.canHoldOffset(v.lastOffset)) return this.roll(now);
     return active;
@@ -179,7 +181,10 @@ export class PartitionLog {
       if (previous.isEmpty) return previous;
       const next = LogSegment.create(this.fs, this.dir, this.logEndOffset, segmentConfig(this.config), now);
       this.segments.add(next);
-      previous.onRolled();
+      this.directoryDirty = true;
+      void previous.onRolled().catch((e: unknown) => {
+        if (!this.isOffline) this.offlineCause = e;
+      });
       return next;
     });
   }
@@ -233,9 +238,12 @@ export class PartitionLog {
     const from = this.flusher.flushedOffset;
     this.unflushedMessages = 0;
     this.lastFlushAt = this.clock.now();
-    for (const seg of this.segments.all) {
-      if (seg.nextOffset > from || seg === this.segments.active) await seg.flush();
-    }
+    const dirty = this.segments.all.filter((seg) => seg.nextOffset > from || seg === this.segments.active);
+    const syncDir = this.directoryDirty;
+    this.directoryDirty = false;
+    await Promise.all(dirty.map((seg) => seg.flush()));
+    // a new segment's directory entry must be durable too, or a power loss could drop the file
+    if (syncDir) await this.fs.syncDir(this.dir);
     return target;
   }
 
@@ -287,9 +295,12 @@ export class PartitionLog {
     return this.fs;
   }
 
-  /** Flushes and closes every segment (clean shutdown). */
+  /** Flushes logs and indexes and closes every segment (clean shutdown). */
   async close(): Promise<void> {
-    if (!this.isOffline) await this.flush();
+    if (!this.isOffline) {
+      await this.flush();
+      await Promise.all(this.segments.all.map((seg) => seg.flushAll()));
+    }
     for (const seg of this.segments.all) seg.close();
   }
 

@@ -98,6 +98,24 @@ export abstract class IndexFile {
     return found;
   }
 
+  /**
+   * The last entry read straight from the file (without loading the index), or undefined when
+   * the file is empty; also undefined-with-false when the file size is not whole entries.
+   */
+  protected lastRawEntry(): { ok: boolean; entry: Buffer | undefined } {
+    if (this.entries) {
+      const n = this.entryCount;
+      return { ok: true, entry: n === 0 ? undefined : this.entries.subarray((n - 1) * this.entrySize, n * this.entrySize) };
+    }
+    const h = this.file();
+    const size = h.size();
+    if (size % this.entrySize !== 0) return { ok: false, entry: undefined };
+    if (size === 0) return { ok: true, entry: undefined };
+    const entry = Buffer.alloc(this.entrySize);
+    h.read(entry, 0, this.entrySize, size - this.entrySize);
+    return { ok: true, entry };
+  }
+
   /** Removes every entry. */
   reset(): void {
     this.truncateEntries(0);

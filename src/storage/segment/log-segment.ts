@@ -102,7 +102,7 @@ export class LogSegment {
     const base = `${dir}/${offsetFileName(baseOffset, '')}`;
     const indexesPresent = fs.exists(base + INDEX_SUFFIX) && fs.exists(base + TIME_INDEX_SUFFIX);
     const seg = new LogSegment(fs, dir, baseOffset, config, now, false);
-    if (!indexesPresent || !seg.offsetIndex.isConsistent(seg.size) || !seg.timeIndex.isConsistent()) {
+    if (!indexesPresent || !seg.offsetIndex.lastEntryFits(seg.size) || !seg.timeIndex.lastEntryFits()) {
       seg.recover();
       return seg;
     }
@@ -126,9 +126,14 @@ export class LogSegment {
     return this.size === 0;
   }
 
-  /** The timestamp segment.ms counts from. */
-  get rollTimestamp(): number {
-    return this.firstBatchTimestamp >= 0 ? this.firstBatchTimestamp : this.createdAt;
+  /**
+   * How long this segment has been open for segment.ms, as Kafka measures it: from its first
+   * batch's timestamp to the incoming batch's, or by the clock since creation when it holds no
+   * timestamp yet. (Comparing the clock with record timestamps would roll on every append of
+   * backfilled data.)
+   */
+  timeWaitedForRoll(now: number, incomingMaxTimestamp: number): number {
+    return this.firstBatchTimestamp >= 0 ? incomingMaxTimestamp - this.firstBatchTimestamp : now - this.createdAt;
   }
 
   /** Whether relative offsets of `lastOffset` still fit in the indexes' 32-bit fields. */
@@ -330,19 +335,34 @@ export class LogSegment {
     this.nextOffset = lastOffset + 1;
   }
 
-  /** Makes the log and its indexes durable. */
-  async flush(): Promise<void> {
-    await this.log.sync();
-    await this.offsetIndex.sync();
-    await this.timeIndex.sync();
+  /**
+   * Makes the log durable: what acknowledgements wait for. Indexes are not synced here; recovery
+   * rebuilds the indexes of every segment from the recovery point on, and an index behind its log
+   * is still correct (sparser), so their durability matters only at roll and shutdown.
+   */
+  flush(): Promise<void> {
+    return this.log.sync();
   }
 
-  /** Releases memory of a segment that is no longer written to. */
-  onRolled(): void {
+  /** Makes the log and both indexes durable, in parallel. */
+  async flushAll(): Promise<void> {
+    await Promise.all([this.log.sync(), this.offsetIndex.sync(), this.timeIndex.sync()]);
+  }
+
+  /** After a roll: make the indexes durable, then release their memory and files. */
+  async onRolled(): Promise<void> {
+    await Promise.all([this.offsetIndex.sync(), this.timeIndex.sync()]);
     this.offsetIndex.unload();
     this.timeIndex.unload();
   }
 
+  /** Releases index memory without syncing (segments found on disk at startup). */
+  releaseIndexes(): void {
+    this.offsetIndex.unload();
+    this.timeIndex.unload();
+  }
+
+  /** Closes the files (callers wanting durability call flushAll first). */
   close(): void {
     this.log.close();
     this.offsetIndex.close();

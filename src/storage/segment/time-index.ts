@@ -61,6 +61,12 @@ export class TimeIndex extends IndexFile {
     this.truncateEntries(keep);
   }
 
+  /** A cheap check on opening after a clean shutdown: whole entries, last one not before the base. */
+  lastEntryFits(): boolean {
+    const { ok, entry } = this.lastRawEntry();
+    return ok && (!entry || entry.readInt32BE(8) >= 0);
+  }
+
   isConsistent(): boolean {
     for (let i = 1; i < this.count; i++) {
       const a = this.entry(i - 1);

@@ -82,6 +82,10 @@ test('segments roll by age (segment.ms) and by a full index', () => {
   f.clock.advance(1000);
   log.append(makeBatch({ timestamp: f.clock.now() }), 0);
   assert.equal(log.segmentCount, 2);
+  const backfill = logFixture({ 'segment.ms': '1000' });
+  const old = backfill.open();
+  for (let i = 0; i < 10; i++) old.append(makeBatch({ timestamp: backfill.clock.now() - 8 * 86_400_000 + i }), 0);
+  assert.equal(old.segmentCount, 1, 'old record timestamps alone do not roll a segment on every append');
   const small = logFixture({ 'segment.index.bytes': '16', 'index.interval.bytes': '1' }).open();
   for (let i = 0; i < 8; i++) small.append(makeBatch({ count: 1, valueSize: 10 }), 0);
   assert.ok(small.segmentCount >= 2, 'an index with room for two entries rolls');

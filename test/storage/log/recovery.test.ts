@@ -119,8 +119,9 @@ test('a clean reopen trusts the files; missing or broken indexes are rebuilt', a
   assert.equal(f.fs.fileSize(`${base}.index`) / 8, entries, 'the index is rebuilt with the same entries');
   assert.ok(values(rebuilt).at(-1)!.startsWith('c29-0'));
   await rebuilt.close();
+  // a last entry pointing past the end of the log (as a stale or torn index would)
   const h = f.fs.open(`${base}.index`, 'readWrite');
-  h.write(Buffer.from([0x7f, 0, 0, 0, 0x7f, 0, 0, 0]), 0, 8, 0);
+  h.write(Buffer.from([0, 0, 0x7f, 0, 0x7f, 0, 0, 0]), 0, 8, (entries - 1) * 8);
   h.close();
   const repaired = f.open({ cleanShutdown: true, recoveryPoint: 30 });
   assert.equal(recordsIn(repaired.read(17, 1 << 20).records)[0]!.offset, 17);
