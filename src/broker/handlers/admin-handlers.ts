@@ -3,5 +3,24 @@
  * the config APIs, DeleteRecords, DescribeCluster, DescribeLogDirs).
  */
 import type { ApiHandler } from './api-handler.js';
+import { alterConfigsHandler } from './alter-configs.js';
+import { createPartitionsHandler } from './create-partitions.js';
+import { createTopicsHandler } from './create-topics.js';
+import { deleteRecordsHandler } from './delete-records.js';
+import { deleteTopicsHandler } from './delete-topics.js';
+import { describeClusterHandler } from './describe-cluster.js';
+import { describeConfigsHandler } from './describe-configs.js';
+import { describeLogDirsHandler } from './describe-log-dirs.js';
+import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js';
 
-export const ADMIN_HANDLERS: readonly ApiHandler<never>[] = [];
+export const ADMIN_HANDLERS: readonly ApiHandler<never>[] = [
+  createTopicsHandler,
+  deleteTopicsHandler,
+  deleteRecordsHandler,
+  describeConfigsHandler,
+  alterConfigsHandler,
+  describeLogDirsHandler,
+  createPartitionsHandler,
+  incrementalAlterConfigsHandler,
+  describeClusterHandler,
+] as unknown as ApiHandler<never>[];
