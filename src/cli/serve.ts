@@ -101,9 +101,13 @@ export async function serve(args: string[]): Promise<number> {
       stopping = true;
       logger.info({ signal }, 'stopping');
       broker.stop().then(
-        () => resolve(0),
+        () => {
+          logger.flush();
+          resolve(0);
+        },
         (err: unknown) => {
           logger.error({ err }, 'unclean shutdown');
+          logger.flush();
           resolve(1);
         },
       );

@@ -40,7 +40,9 @@ test('serve starts in well under a second and stops cleanly on SIGTERM', async (
     }
     assert.ok(up, 'the broker accepts connections');
     assert.ok(Date.now() - started < 3000, `up after ${Date.now() - started} ms including Node's own start`);
-    const ready = JSON.parse(output.split('\n').find((l) => l.includes('Gregor broker started'))!) as { startupMs: number };
+    const startedLine = (): string | undefined => output.split('\n').find((l) => l.includes('Gregor broker started') && l.endsWith('}'));
+    for (let i = 0; i < 100 && !startedLine(); i++) await new Promise((r) => setTimeout(r, 20));
+    const ready = JSON.parse(startedLine()!) as { startupMs: number };
     assert.ok(ready.startupMs < 1000, `broker startup took ${ready.startupMs} ms`);
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
