@@ -25,7 +25,9 @@ const PRODUCE = `
 import json, sys
 from kafka import KafkaProducer
 p = json.loads(sys.argv[1])
-options = {}
+# linger so that all messages share one batch: kafka-python sends a batch uncompressed when
+# compressing it would not make it smaller, which small batches of short values often are
+options = {'linger_ms': 200}
 if p.get('compression'):
     options['compression_type'] = p['compression']
 producer = KafkaProducer(
@@ -92,6 +94,7 @@ const MESSAGES: PyMessage[] = [
   { key: null, value: [1, 2.5, -3, 'four'], headers: [['h1', 'one'], ['h2', 'двa']] },
   { key: 'user-1', value: 42, headers: [] },
   { key: 'ключ', value: { temperature: 21.5, unit: 'C' }, headers: [['trace', 'x=y']] },
+  { key: 'bulk', value: 'compressible '.repeat(200), headers: [] },
 ];
 
 const CODECS: [string | null, number][] = [[null, 0], ['gzip', 1], ['snappy', 2], ['lz4', 3], ['zstd', 4]];
