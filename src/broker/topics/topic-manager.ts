@@ -174,6 +174,12 @@ export class TopicManager {
     const added: PartitionMetadata[] = [];
     for (let i = current; i < count; i++) {
       const replicas = assignments ? assignments[i - current]! : rotate(brokers, i).slice(0, rf);
+      if (replicas.length !== rf) {
+        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Inconsistent replication factor between partitions, partition 0 has ${rf} while partition ${i} has replicas ${replicas.length}.`);
+      }
+      if (new Set(replicas).size !== replicas.length) {
+        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Duplicate brokers not allowed in replica assignment: ${replicas.join(', ')} for partition id ${i}.`);
+      }
       const unknown = replicas.find((b) => !brokers.includes(b));
       if (unknown !== undefined) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Unknown broker ${unknown} in the assignment of partition ${i}`);
       added.push(this.partitionOn(i, replicas));

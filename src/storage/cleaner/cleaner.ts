@@ -119,7 +119,8 @@ export class Cleaner {
     const state = this.logs.get(log);
     if (!state) return;
     state.unregistering = true;
-    while (this.running) await this.running;
+    // Passes starting from now on skip the log; only one already running may still touch it.
+    if (this.running) await this.running;
     if (this.logs.get(log) === state) this.logs.delete(log);
   }
 
@@ -161,7 +162,7 @@ export class Cleaner {
   /** Stops passes; resolves once a running pass has ended. */
   async pause(): Promise<void> {
     this.paused = true;
-    while (this.running) await this.running;
+    if (this.running) await this.running;
   }
 
   resume(): void {

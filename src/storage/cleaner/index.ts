@@ -2,7 +2,8 @@
  * Log compaction (cleanup.policy=compact): the public face of the cleaner.
  *
  * Cleaner (cleaner.ts) is what the broker holds; completeInterruptedSwaps (swap-recovery.ts) is
- * what loading a log directory runs first; the rest is exported for tests and tools.
+ * meant to run first whenever a log directory is loaded (the loader does not call it yet); the
+ * rest is exported for tests and tools.
  *
  * Contract: re-exports only.
  */

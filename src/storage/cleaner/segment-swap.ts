@@ -30,7 +30,9 @@
  *
  * Contract: called by the pass that owns the cleaned segment's writer, for a group of segments
  * of one log; the log's owner must not truncate or delete those segments meanwhile (a change is
- * detected and abandons the pass, see above).
+ * detected and abandons the pass, see above). The old segments are closed in step 3, so no
+ * asynchronous I/O of their own (such as a sync started when they were rolled) may still be in
+ * flight then; the pass reaches step 3 long after any such sync, but nothing enforces it.
  */
 import type { PartitionLog } from '../log/partition-log.js';
 import { LogSegment } from '../segment/log-segment.js';
