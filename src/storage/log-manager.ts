@@ -26,6 +26,7 @@ import {
   LOG_START_OFFSET_CHECKPOINT, readOffsetCheckpoint, RECOVERY_POINT_CHECKPOINT, writeOffsetCheckpoint,
   type OffsetCheckpoint,
 } from './checkpoints/offset-checkpoint-file.js';
+import { Cleaner, CLEANER_OFFSET_CHECKPOINT } from './cleaner/index.js';
 
 export const CLEAN_SHUTDOWN_MARKER = '.kafka_cleanshutdown';
 
@@ -38,6 +39,8 @@ export interface LogManagerOptions {
   retentionCheckIntervalMs?: number; // log.retention.check.interval.ms
   flushCheckIntervalMs?: number; // log.flush.scheduler.interval.ms
   checkpointIntervalMs?: number; // log.flush.offset.checkpoint.interval.ms
+  /** Log compaction: off when absent (log.cleaner.enable). */
+  cleaner?: { offsetMapEntries: number; backoffMs: number };
   onLogError?: (topic: string, partition: number, error: unknown) => void;
 }
 
@@ -75,8 +78,12 @@ export class LogManager {
   private readonly logs = new Map<string, ManagedLog>();
   private readonly timers: Timer[] = [];
   private stopped = false;
+  private readonly cleaner: Cleaner | undefined;
+  private cleanerCheckpoints: OffsetCheckpoint = new Map();
 
-  constructor(private readonly o: LogManagerOptions) {}
+  constructor(private readonly o: LogManagerOptions) {
+    this.cleaner = o.cleaner ? new Cleaner({ clock: o.clock, offsetMapEntries: o.cleaner.offsetMapEntries }) : undefined;
+  }
 
   /** Loads every log found in the data directories and starts background work. */
   startup(): StartupReport {
@@ -87,6 +94,7 @@ export class LogManager {
       report.cleanShutdown &&= clean;
       const recoveryPoints = readOffsetCheckpoint(this.o.fs, `${dir}/${RECOVERY_POINT_CHECKPOINT}`);
       const startOffsets = readOffsetCheckpoint(this.o.fs, `${dir}/${LOG_START_OFFSET_CHECKPOINT}`);
+      for (const [k, v] of readOffsetCheckpoint(this.o.fs, `${dir}/${CLEANER_OFFSET_CHECKPOINT}`)) this.cleanerCheckpoints.set(k, v);
       for (const name of this.o.fs.list(dir)) {
         if (name.endsWith('-delete')) {
           this.o.fs.removeDir(`${dir}/${name}`);
@@ -119,8 +127,24 @@ export class LogManager {
       logStartOffset,
     });
     this.logs.set(partitionDirName(tp.topic, tp.partition), { log, ...tp, dataDir });
+    this.syncCleanerRegistration(log, partitionDirName(tp.topic, tp.partition));
     return log;
   }
+
+  /** Registers a compacted log with the cleaner (or unregisters one that no longer compacts). */
+  private syncCleanerRegistration(log: PartitionLog, key: string): void {
+    if (!this.cleaner) return;
+    const registered = this.registeredLogs.has(log);
+    if (log.config.cleanupPolicy.compact && !registered) {
+      this.cleaner.register(log, { key, firstDirtyOffset: this.cleanerCheckpoints.get(key) });
+      this.registeredLogs.add(log);
+    } else if (!log.config.cleanupPolicy.compact && this.registeredLogs.has(log)) {
+      this.registeredLogs.delete(log);
+      void this.cleaner.unregister(log);
+    }
+  }
+
+  private readonly registeredLogs = new Set<PartitionLog>();
 
   private startBackgroundWork(): void {
     const every = (ms: number | undefined, fallback: number, task: () => void): void => {
@@ -135,6 +159,17 @@ export class LogManager {
     every(this.o.retentionCheckIntervalMs, 300_000, () => this.runRetention());
     every(this.o.flushCheckIntervalMs, 1_000, () => this.runTimedFlush());
     every(this.o.checkpointIntervalMs, 60_000, () => void this.writeCheckpoints());
+    if (this.cleaner && this.o.cleaner) {
+      every(this.o.cleaner.backoffMs, 15_000, () => void this.runCleaner());
+    }
+  }
+
+  /** One compaction pass over the compacted logs; resolves with the logs cleaned. */
+  async runCleaner(): Promise<number> {
+    if (!this.cleaner) return 0;
+    const result = await this.cleaner.cleanOnce(this.o.clock.now());
+    for (const f of result.failed) this.o.onLogError?.(f.key, -1, f.error);
+    return result.cleaned.length;
   }
 
   get(topic: string, partition: number): PartitionLog | undefined {
@@ -160,11 +195,13 @@ export class LogManager {
   }
 
   /** Deletes a partition's log: its directory is renamed out of the way, then removed. */
-  delete(topic: string, partition: number): void {
+  async delete(topic: string, partition: number): Promise<void> {
     const key = partitionDirName(topic, partition);
     const m = this.logs.get(key);
     if (!m) return;
     this.logs.delete(key);
+    if (this.registeredLogs.delete(m.log)) await this.cleaner?.unregister(m.log);
+    this.cleanerCheckpoints.delete(key);
     m.log.closeNow();
     const doomed = `${m.dataDir}/${key}.${randomUUID().replaceAll('-', '')}-delete`;
     this.o.fs.rename(`${m.dataDir}/${key}`, doomed);
@@ -173,7 +210,11 @@ export class LogManager {
 
   /** Applies new topic configuration to the topic's open logs. */
   updateConfig(topic: string, config: LogConfig): void {
-    for (const m of this.logs.values()) if (m.topic === topic) m.log.config = config;
+    for (const [key, m] of this.logs) {
+      if (m.topic !== topic) continue;
+      m.log.config = config;
+      this.syncCleanerRegistration(m.log, key);
+    }
   }
 
   /** One retention pass over every online log; returns segments deleted. */
@@ -209,6 +250,11 @@ export class LogManager {
       try {
         await writeOffsetCheckpoint(this.o.fs, `${dir}/${RECOVERY_POINT_CHECKPOINT}`, recovery);
         await writeOffsetCheckpoint(this.o.fs, `${dir}/${LOG_START_OFFSET_CHECKPOINT}`, starts);
+        if (this.cleaner) {
+          const cleaned: OffsetCheckpoint = new Map();
+          for (const [key, offset] of this.cleaner.checkpoints()) if (this.logs.get(key)?.dataDir === dir) cleaned.set(key, offset);
+          await writeOffsetCheckpoint(this.o.fs, `${dir}/${CLEANER_OFFSET_CHECKPOINT}`, cleaned);
+        }
       } catch (e) {
         this.o.onLogError?.('', -1, e);
       }
@@ -219,6 +265,7 @@ export class LogManager {
   async shutdown(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) t.cancel();
+    await this.cleaner?.pause();
     let allFlushed = true;
     for (const m of this.logs.values()) {
       try {

@@ -72,12 +72,39 @@ test('background retention runs on the clock', async () => {
   await m.shutdown();
 });
 
-test('deleting a partition removes its directory', () => {
+test('deleting a partition removes its directory', async () => {
   const fs = new MemoryFileSystem();
   const m = manager(fs, new ManualClock());
   m.startup();
   m.getOrCreate('gone', 0).append(makeBatch(), 0);
-  m.delete('gone', 0);
+  await m.delete('gone', 0);
   assert.equal(m.get('gone', 0), undefined);
   assert.deepEqual(fs.list('/data').filter((n) => n.startsWith('gone')), []);
+});
+
+test('compacted logs are cleaned in the background and the cleaner checkpoint survives restarts', async () => {
+  const fs = new MemoryFileSystem();
+  const clock = new ManualClock();
+  const open = () => new LogManager({
+    fs, clock, dataDirs: ['/data'], configFor: fixedConfig({ 'cleanup.policy': 'compact', 'segment.bytes': '300', 'min.cleanable.dirty.ratio': '0.01' }),
+    cleaner: { offsetMapEntries: 1000, backoffMs: 1000 },
+  });
+  const m = open();
+  m.startup();
+  const log = m.getOrCreate('compacted', 0);
+  for (let i = 0; i < 12; i++) log.append(makeBatch({ keys: [`k${i % 3}`], values: [`v${i}`], valueSize: 60 }), 0);
+  log.updateHighWatermark(log.logEndOffset);
+  await log.flush();
+  const cleaned = await m.runCleaner();
+  assert.equal(cleaned, 1);
+  const values: string[] = [];
+  for (let offset = log.logStartOffset; offset < log.logEndOffset;) {
+    const r = log.read(offset, 1 << 20);
+    values.push(...recordsIn(r.records).map((x) => `${x.key}=${x.value!.replace(/\.+$/, '')}`));
+    offset = r.nextOffset;
+  }
+  for (const k of ['k0', 'k1', 'k2']) assert.ok(values.filter((v) => v.startsWith(`${k}=`)).length <= 2, `${k} compacted: ${values.join(' ')}`);
+  assert.ok(values.includes('k2=v11'), 'the newest value of each key stays');
+  await m.shutdown();
+  assert.ok(readOffsetCheckpoint(fs, '/data/cleaner-offset-checkpoint').get('compacted-0')! > 0);
 });

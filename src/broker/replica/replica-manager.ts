@@ -31,13 +31,13 @@ export class ReplicaManager {
     this.partitions.set(topic.name, list);
   }
 
-  removeTopic(name: string): void {
+  async removeTopic(name: string): Promise<void> {
     const list = this.partitions.get(name) ?? [];
     this.partitions.delete(name);
     for (const p of list) {
       if (!p) continue;
       p.notifyWaiters();
-      this.logs.delete(name, p.index);
+      await this.logs.delete(name, p.index);
     }
   }
 

@@ -154,8 +154,8 @@ export class TopicManager {
     const topic = this.metadata.topic(name);
     if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
     const persisted = this.metadata.deleteTopic(name);
-    this.replicas.removeTopic(name);
-    await persisted;
+    const removed = this.replicas.removeTopic(name);
+    await Promise.all([persisted, removed]);
     return OK;
   }
 

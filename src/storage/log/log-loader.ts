@@ -14,6 +14,7 @@ import {
   CLEANED_SUFFIX, DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, parseOffsetFileName, SWAP_SUFFIX, TIME_INDEX_SUFFIX,
 } from '../segment/segment-files.js';
 import { SegmentList } from './segment-list.js';
+import { completeInterruptedSwaps } from '../cleaner/swap-recovery.js';
 
 export interface LoadOptions {
   cleanShutdown: boolean;
@@ -32,6 +33,8 @@ function settleLeftovers(fs: FileSystem, dir: string): void {
   for (const name of fs.list(dir)) {
     if (name.endsWith(DELETED_SUFFIX) || name.endsWith(CLEANED_SUFFIX)) fs.remove(`${dir}/${name}`);
   }
+  // a compaction that committed its swap: remove the segments it replaced before renaming it in
+  completeInterruptedSwaps(fs, dir);
   for (const name of fs.list(dir)) {
     if (name.endsWith(SWAP_SUFFIX)) fs.rename(`${dir}/${name}`, `${dir}/${name.slice(0, -SWAP_SUFFIX.length)}`);
   }

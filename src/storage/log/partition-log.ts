@@ -168,7 +168,10 @@ export class PartitionLog {
     const active = this.segments.active;
     if (active.isEmpty) return active;
     const full = active.size + incoming > this.config.segmentBytes;
-    const old = active.timeWaitedForRoll(now, v.maxTimestamp) > this.config.segmentMs - this.config.segmentJitterMs;
+    // a compacted topic also rolls by max.compaction.lag.ms, or records in the active segment could
+    // never become cleanable in time
+    const rollMs = this.config.cleanupPolicy.compact ? Math.min(this.config.segmentMs, this.config.maxCompactionLagMs) : this.config.segmentMs;
+    const old = active.timeWaitedForRoll(now, v.maxTimestamp) > rollMs - this.config.segmentJitterMs;
     const indexFull = active.offsetIndex.isFull || active.timeIndex.isFull;
     if (full || old || indexFull || !active.canHoldOffset(v.lastOffset)) return this.roll(now);
     return active;

@@ -21,7 +21,10 @@ export interface RetentionResult {
 }
 
 function eligible(log: PartitionLog, seg: LogSegment): boolean {
-  return seg.nextOffset <= Math.min(log.highWatermark, log.recoveryPoint) && !seg.isEmpty;
+  const active = log.allSegments[log.allSegments.length - 1];
+  // an empty segment left by compaction holds nothing and must not block the ones after it
+  if (seg.isEmpty) return seg !== active;
+  return seg.nextOffset <= Math.min(log.highWatermark, log.recoveryPoint);
 }
 
 function segmentTimestamp(seg: LogSegment): number {

@@ -349,9 +349,18 @@ export class LogSegment {
     await Promise.all([this.log.sync(), this.offsetIndex.sync(), this.timeIndex.sync()]);
   }
 
-  /** After a roll: make the indexes durable, then release their memory and files. */
+  /**
+   * After a roll: make the indexes durable, then release their memory and files. A segment closed
+   * meanwhile (deleted by retention, replaced by the cleaner) no longer needs its indexes synced.
+   */
   async onRolled(): Promise<void> {
-    await Promise.all([this.offsetIndex.sync(), this.timeIndex.sync()]);
+    try {
+      await Promise.all([this.offsetIndex.sync(), this.timeIndex.sync()]);
+    } catch (e) {
+      if (!this.closed) throw e;
+      return;
+    }
+    if (this.closed) return;
     this.offsetIndex.unload();
     this.timeIndex.unload();
   }
@@ -362,8 +371,11 @@ export class LogSegment {
     this.timeIndex.unload();
   }
 
+  private closed = false;
+
   /** Closes the files (callers wanting durability call flushAll first). */
   close(): void {
+    this.closed = true;
     this.log.close();
     this.offsetIndex.close();
     this.timeIndex.close();

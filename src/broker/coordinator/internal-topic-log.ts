@@ -1,0 +1,118 @@
+/**
+ * InternalTopicLog: a coordinator's view of its internal topic (__consumer_offsets,
+ * __transaction_state): creating it on first use with Kafka's settings, appending records to a
+ * partition and resolving once they are durable, and replaying a partition from its start.
+ *
+ * Coordinators change their in-memory state only by applying records they have appended (or
+ * replayed), so a restart that replays the topic rebuilds exactly the state clients were told.
+ */
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import { buildRecordBatch } from '../../protocol/records/batch-builder.js';
+import { batchRecords } from '../../protocol/records/batch-reader.js';
+import { batchesIn } from '../../protocol/records/batch-iterator.js';
+import type { Clock } from '../../common/clock.js';
+import type { Partition } from '../replica/partition.js';
+import type { ReplicaManager } from '../replica/replica-manager.js';
+import type { TopicManager } from '../topics/topic-manager.js';
+import type { MetadataStore } from '../metadata/metadata-store.js';
+
+export interface KeyValueRecord {
+  key: Buffer;
+  value: Buffer | null;
+}
+
+export interface InternalTopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  configs: Record<string, string>;
+}
+
+export class InternalTopicError extends Error {
+  constructor(readonly errorCode: number, message: string) {
+    super(message);
+  }
+}
+
+export class InternalTopicLog {
+  private creating: Promise<void> | undefined;
+
+  constructor(
+    private readonly spec: InternalTopicSpec,
+    private readonly metadata: MetadataStore,
+    private readonly topics: TopicManager,
+    private readonly replicas: ReplicaManager,
+    private readonly clock: Clock,
+  ) {}
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  exists(): boolean {
+    return this.metadata.topic(this.spec.name) !== undefined;
+  }
+
+  /** Number of partitions: the existing topic's, or the configured count before creation. */
+  get partitionCount(): number {
+    return this.metadata.topic(this.spec.name)?.partitions.length ?? this.spec.partitions;
+  }
+
+  /** Creates the topic if it does not exist yet (concurrent callers share one creation). */
+  ensureCreated(): Promise<void> {
+    if (this.exists()) return Promise.resolve();
+    this.creating ??= (async () => {
+      const brokers = this.metadata.brokers().length;
+      const r = await this.topics.create({
+        name: this.spec.name,
+        numPartitions: this.spec.partitions,
+        replicationFactor: Math.min(this.spec.replicationFactor, brokers),
+        configs: this.spec.configs,
+      }, false, true);
+      if (r.errorCode !== ErrorCode.NONE && r.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
+        throw new InternalTopicError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `cannot create ${this.spec.name}: ${r.errorMessage}`);
+      }
+    })().finally(() => {
+      this.creating = undefined;
+    });
+    return this.creating;
+  }
+
+  private partition(index: number): Partition {
+    const p = this.replicas.get(this.spec.name, index);
+    if (!p) throw new InternalTopicError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `${this.spec.name}-${index} is not available`);
+    return p;
+  }
+
+  /** Appends records to one partition; resolves once they are durable. */
+  async append(index: number, records: readonly KeyValueRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const now = BigInt(this.clock.now());
+    const batch = buildRecordBatch(records.map((r) => ({ key: r.key, value: r.value, timestamp: now })));
+    const p = this.partition(index);
+    const result = p.append(batch);
+    await p.log.waitDurable(result.lastOffset + 1);
+  }
+
+  /** Replays every record of one partition, in offset order. */
+  replay(index: number, apply: (key: Buffer, value: Buffer | null, offset: number) => void): number {
+    const p = this.replicas.get(this.spec.name, index);
+    if (!p) return 0;
+    let offset = p.logStartOffset;
+    let count = 0;
+    while (offset < p.logEndOffset) {
+      const r = p.log.read(offset, 4 * 1024 * 1024, p.logEndOffset, true);
+      if (r.records.length === 0) break;
+      for (const span of batchesIn(r.records)) {
+        if (!span.header || span.header.isControl) continue;
+        for (const rec of batchRecords(r.records, span.start, { verifyCrc: false })) {
+          if (rec.key === null || Number(rec.offset) < offset) continue;
+          apply(rec.key, rec.value, Number(rec.offset));
+          count++;
+        }
+      }
+      offset = r.nextOffset;
+    }
+    return count;
+  }
+}
