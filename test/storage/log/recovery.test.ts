@@ -156,3 +156,23 @@ test('a failed write takes the log offline and does not advance the log end', ()
   assert.equal(a.logEndOffset, 1);
   f.fs.beforeOperation = undefined;
 });
+
+test('flush.messages and flush.ms force fsyncs without anyone waiting', async () => {
+  const byCount = logFixture({ 'flush.messages': '3' }).open();
+  byCount.append(makeBatch({ count: 2 }), 0);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(byCount.fsyncCount, 0, 'two messages: below flush.messages');
+  byCount.append(makeBatch({ count: 1 }), 0);
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(byCount.fsyncCount, 1);
+  assert.equal(byCount.recoveryPoint, 3);
+  const f = logFixture({ 'flush.ms': '1000' });
+  const byTime = f.open();
+  byTime.append(makeBatch(), 0);
+  byTime.maybeFlushByTime(f.clock.now());
+  assert.equal(byTime.fsyncCount, 0, 'not yet due');
+  f.clock.advance(1000);
+  byTime.maybeFlushByTime(f.clock.now());
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(byTime.recoveryPoint, 1);
+});
