@@ -17,6 +17,8 @@ import { BrokerServer, type BoundListener } from './net/broker-server.js';
 import { ReplicaManager } from './replica/replica-manager.js';
 import type { BrokerServices } from './services.js';
 import { TopicManager } from './topics/topic-manager.js';
+import { InternalTopicLog } from './coordinator/internal-topic-log.js';
+import { GroupCoordinator } from './group/group-coordinator.js';
 
 export interface BrokerOptions {
   config: BrokerConfig;
@@ -78,11 +80,16 @@ export class Broker {
     const replicas = new ReplicaManager(logs, config, nodeId);
     for (const t of metadata.topics()) replicas.addTopic(t);
     const topics = new TopicManager(metadata, replicas, config, nodeId);
+    const groups = Broker.groupCoordinator(config, { metadata, topics, replicas, clock, logger });
+    topics.onTopicDeleted = (name) => groups.topicDeleted(name);
+    const loaded = groups.load();
+    groups.start();
     const services: BrokerServices = {
-      nodeId, config, clock, logger, metadata, logs, replicas, topics,
+      nodeId, config, clock, logger, metadata, logs, replicas, topics, groups,
       fetchSessions: new FetchSessionCache(clock),
       handlers: buildHandlerRegistry(),
     };
+    if (loaded > 0) logger.info({ records: loaded, groups: groups.all().length }, 'consumer groups loaded');
     server.serve(services);
     logger.info(
       { nodeId, listeners: listeners.map((l) => `${l.name}://${l.host}:${l.boundPort}`), dataDirs, clusterId: metadata.clusterId,
@@ -90,6 +97,38 @@ export class Broker {
       'Gregor broker started',
     );
     return new Broker(services, server, listeners);
+  }
+
+  private static groupCoordinator(
+    config: BrokerConfig,
+    s: { metadata: MetadataStore; topics: TopicManager; replicas: ReplicaManager; clock: Clock; logger: Logger },
+  ): GroupCoordinator {
+    const log = new InternalTopicLog({
+      name: '__consumer_offsets',
+      partitions: config.int('offsets.topic.num.partitions'),
+      replicationFactor: config.int('offsets.topic.replication.factor'),
+      configs: {
+        'cleanup.policy': 'compact',
+        'compression.type': 'producer',
+        'segment.bytes': String(config.int('offsets.topic.segment.bytes')),
+      },
+    }, s.metadata, s.topics, s.replicas, s.clock);
+    return new GroupCoordinator({
+      clock: s.clock,
+      logger: s.logger,
+      log,
+      membership: {
+        minSessionTimeoutMs: config.int('group.min.session.timeout.ms'),
+        maxSessionTimeoutMs: config.int('group.max.session.timeout.ms'),
+        initialRebalanceDelayMs: config.int('group.initial.rebalance.delay.ms'),
+        maxGroupSize: config.int('group.max.size'),
+      },
+      offsets: {
+        maxMetadataBytes: config.int('offset.metadata.max.bytes'),
+        retentionMs: config.int('offsets.retention.minutes') * 60_000,
+      },
+      retentionCheckIntervalMs: config.int('offsets.retention.check.interval.ms'),
+    });
   }
 
   /** The port clients reach the first listener on. */
@@ -101,6 +140,7 @@ export class Broker {
     const { logger, logs } = this.services;
     logger.info('shutting down');
     await this.server.shutdown();
+    this.services.groups.shutdown();
     await logs.shutdown();
     logger.info('shut down cleanly');
   }

@@ -11,6 +11,8 @@ import type { MetadataStore } from './metadata/metadata-store.js';
 import type { ReplicaManager } from './replica/replica-manager.js';
 import type { TopicManager } from './topics/topic-manager.js';
 import type { FetchSessionCache } from './fetch/fetch-session-cache.js';
+import type { GroupCoordinator } from './group/group-coordinator.js';
+import type { InternalTopicLog } from './coordinator/internal-topic-log.js';
 
 export interface BrokerServices {
   nodeId: number;
@@ -23,4 +25,7 @@ export interface BrokerServices {
   topics: TopicManager;
   fetchSessions: FetchSessionCache;
   handlers: HandlerRegistry;
+  groups: GroupCoordinator;
+  /** __transaction_state, once the transaction coordinator exists. */
+  transactionLog?: InternalTopicLog;
 }

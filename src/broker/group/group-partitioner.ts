@@ -1,6 +1,7 @@
 /**
  * Which __consumer_offsets partition holds a group: Java's String.hashCode of the group id,
- * made non-negative as Kafka's Utils.abs does (masking the sign bit), modulo the partition count.
+ * made non-negative as Kafka's Utils.abs does (absolute value, with Integer.MIN_VALUE mapped to
+ * 0), modulo the partition count.
  * Matching Kafka exactly keeps a group's records where Kafka's tools expect them.
  */
 export function javaStringHashCode(s: string): number {
@@ -10,5 +11,6 @@ export function javaStringHashCode(s: string): number {
 }
 
 export function groupPartition(groupId: string, partitions: number): number {
-  return (javaStringHashCode(groupId) & 0x7fffffff) % partitions;
+  const h = javaStringHashCode(groupId);
+  return (h === -2147483648 ? 0 : Math.abs(h)) % partitions;
 }

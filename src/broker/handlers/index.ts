@@ -6,6 +6,7 @@ import { HandlerRegistry } from './handler-registry.js';
 import { apiVersionsHandler } from './api-versions.js';
 import { metadataHandler } from './metadata.js';
 import { ADMIN_HANDLERS } from './admin-handlers.js';
+import { GROUP_HANDLERS } from './group-handlers.js';
 import { produceHandler } from './produce.js';
 import { fetchHandler } from './fetch.js';
 import { listOffsetsHandler } from './list-offsets.js';
@@ -17,6 +18,7 @@ export const ALL_HANDLERS: readonly ApiHandler<never>[] = [
   fetchHandler,
   listOffsetsHandler,
   ...ADMIN_HANDLERS,
+  ...GROUP_HANDLERS,
 ] as unknown as ApiHandler<never>[];
 
 export function buildHandlerRegistry(): HandlerRegistry {

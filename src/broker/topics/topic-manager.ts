@@ -49,6 +49,9 @@ function newTopicId(): string {
 }
 
 export class TopicManager {
+  /** Called after a topic is deleted (the group coordinator drops its offsets). */
+  onTopicDeleted: ((name: string) => Promise<void>) | undefined;
+
   constructor(
     private readonly metadata: MetadataStore,
     private readonly replicas: ReplicaManager,
@@ -156,6 +159,7 @@ export class TopicManager {
     const persisted = this.metadata.deleteTopic(name);
     const removed = this.replicas.removeTopic(name);
     await Promise.all([persisted, removed]);
+    await this.onTopicDeleted?.(name);
     return OK;
   }
 

@@ -1,0 +1,289 @@
+/**
+ * GroupCoordinator: every classic group this broker coordinates, their persistence in
+ * __consumer_offsets, and the operations that look across groups (describe, list, delete).
+ * Membership is in GroupMembership, offsets in GroupOffsets.
+ *
+ * Persistence: group metadata (after each SyncGroup of a leader, and when a group empties) and
+ * committed offsets are records in the group's __consumer_offsets partition (see
+ * group-records.ts). At startup the topic is replayed and every group rebuilt from it: groups
+ * with members come back Stable with fresh session deadlines, so consumers that keep
+ * heartbeating continue without a rebalance.
+ *
+ * Contract: the single owner of all Group objects; runs on the event loop.
+ */
+import type { Clock, Timer } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import type { GroupMetadataValue } from '../../protocol/generated/coordinator-records/GroupMetadataValue.js';
+import { kafkaErrorCodeOf } from '../errors.js';
+import { InternalTopicError, type InternalTopicLog } from '../coordinator/internal-topic-log.js';
+import { Group, offsetKey, type GroupState, type OffsetEntry } from './group.js';
+import { GroupMember } from './group-member.js';
+import { GroupMembership, type MembershipConfig } from './group-membership.js';
+import { GroupOffsets, type OffsetsConfig } from './group-offsets.js';
+import { decodeCoordinatorRecord, groupMetadataRecord, offsetCommitRecord, type KeyValue } from './group-records.js';
+import { groupPartition } from './group-partitioner.js';
+
+export interface GroupCoordinatorOptions {
+  clock: Clock;
+  logger: Logger;
+  log: InternalTopicLog;
+  membership: MembershipConfig;
+  offsets: OffsetsConfig;
+  retentionCheckIntervalMs: number;
+}
+
+export interface GroupDescription {
+  groupId: string;
+  errorCode: number;
+  state: GroupState;
+  protocolType: string;
+  protocolData: string;
+  members: { memberId: string; groupInstanceId: string | null; clientId: string; clientHost: string; metadata: Buffer; assignment: Buffer }[];
+}
+
+/** Errors of a group-metadata write, mapped as Kafka's coordinator maps them. */
+function groupWriteError(code: number): number {
+  switch (code) {
+    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+    case ErrorCode.NOT_ENOUGH_REPLICAS:
+    case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
+    case ErrorCode.KAFKA_STORAGE_ERROR:
+      return ErrorCode.NOT_COORDINATOR;
+    case ErrorCode.REQUEST_TIMED_OUT:
+      return ErrorCode.REBALANCE_IN_PROGRESS;
+    case ErrorCode.MESSAGE_TOO_LARGE:
+    case ErrorCode.RECORD_LIST_TOO_LARGE:
+      return ErrorCode.UNKNOWN_SERVER_ERROR;
+    default:
+      return code;
+  }
+}
+
+/** Errors of an offset-commit write. */
+function offsetWriteError(code: number): number {
+  if (code === ErrorCode.MESSAGE_TOO_LARGE || code === ErrorCode.RECORD_LIST_TOO_LARGE) return ErrorCode.INVALID_COMMIT_OFFSET_SIZE;
+  const mapped = groupWriteError(code);
+  return mapped === ErrorCode.REBALANCE_IN_PROGRESS || mapped === ErrorCode.UNKNOWN_SERVER_ERROR ? code : mapped;
+}
+
+export class GroupCoordinator {
+  private readonly groups = new Map<string, Group>();
+  readonly membership: GroupMembership;
+  readonly offsets: GroupOffsets;
+  private expiryTimer: Timer | undefined;
+  private stopped = false;
+
+  constructor(private readonly o: GroupCoordinatorOptions) {
+    const directory = {
+      get: (id: string) => this.groups.get(id),
+      create: (id: string) => this.create(id),
+      persist: (g: Group, assignments?: Map<string, Buffer>) => this.persist(g, assignments),
+    };
+    this.membership = new GroupMembership(o.clock, o.membership, directory);
+    this.offsets = new GroupOffsets(o.clock, o.offsets, {
+      ...directory,
+      isCurrent: (g: Group) => this.groups.get(g.groupId) === g,
+      write: (g: Group, records: KeyValue[]) => this.write(g, records).then(offsetWriteError),
+      remove: (g: Group) => this.removeGroup(g),
+    }, this.membership);
+  }
+
+  get topicLog(): InternalTopicLog {
+    return this.o.log;
+  }
+
+  partitionFor(groupId: string): number {
+    return groupPartition(groupId, this.o.log.partitionCount);
+  }
+
+  get(groupId: string): Group | undefined {
+    return this.groups.get(groupId);
+  }
+
+  all(): Group[] {
+    return [...this.groups.values()];
+  }
+
+  private create(groupId: string): Group {
+    const g = new Group(groupId, this.o.clock.now());
+    this.groups.set(groupId, g);
+    return g;
+  }
+
+  private removeGroup(group: Group): void {
+    this.membership.cancelTimers(group);
+    group.transition('Dead', this.o.clock.now());
+    if (this.groups.get(group.groupId) === group) this.groups.delete(group.groupId);
+  }
+
+  /** Appends records for a group to its partition; resolves to a Kafka error code. */
+  private async write(group: Group, records: KeyValue[]): Promise<number> {
+    try {
+      await this.o.log.ensureCreated();
+      await this.o.log.append(this.partitionFor(group.groupId), records);
+      return ErrorCode.NONE;
+    } catch (e) {
+      if (e instanceof InternalTopicError) return e.errorCode;
+      const code = kafkaErrorCodeOf(e);
+      if (code === undefined) this.o.logger.error({ err: e, group: group.groupId }, 'writing to __consumer_offsets failed');
+      return code ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+    }
+  }
+
+  private metadataValue(group: Group, assignments?: Map<string, Buffer>): GroupMetadataValue {
+    const protocol = group.protocolName;
+    return {
+      protocolType: group.protocolType ?? '',
+      generation: group.generationId,
+      protocol,
+      leader: group.leaderId,
+      currentStateTimestamp: BigInt(group.stateTimestamp),
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        rebalanceTimeout: m.rebalanceTimeoutMs,
+        sessionTimeout: m.sessionTimeoutMs,
+        subscription: m.metadataFor(protocol ?? ''),
+        assignment: assignments?.get(m.memberId) ?? m.assignment,
+      })),
+    };
+  }
+
+  private async persist(group: Group, assignments?: Map<string, Buffer>): Promise<number> {
+    const code = await this.write(group, [groupMetadataRecord(group.groupId, this.metadataValue(group, assignments))]);
+    if (code !== ErrorCode.NONE) this.o.logger.warn({ group: group.groupId, errorCode: code }, 'storing group metadata failed');
+    return groupWriteError(code);
+  }
+
+  // ---- loading ----
+
+  /** Rebuilds every group by replaying __consumer_offsets; returns the records replayed. */
+  load(): number {
+    if (!this.o.log.exists()) return 0;
+    const metas = new Map<string, GroupMetadataValue | null>();
+    const offsets = new Map<string, Map<string, OffsetEntry>>();
+    let count = 0;
+    for (let p = 0; p < this.o.log.partitionCount; p++) {
+      count += this.o.log.replay(p, (key, value) => {
+        const rec = decodeCoordinatorRecord(key, value);
+        if (!rec) return;
+        if (rec.kind === 'group') {
+          metas.set(rec.group, rec.value);
+          return;
+        }
+        const map = offsets.get(rec.group) ?? new Map<string, OffsetEntry>();
+        offsets.set(rec.group, map);
+        if (rec.value === null) map.delete(offsetKey(rec.topic, rec.partition));
+        else map.set(offsetKey(rec.topic, rec.partition), { topic: rec.topic, partition: rec.partition, ...rec.value });
+      });
+    }
+    for (const id of new Set([...metas.keys(), ...offsets.keys()])) {
+      const meta = metas.get(id) ?? null;
+      const groupOffsets = offsets.get(id) ?? new Map();
+      if (meta === null && groupOffsets.size === 0) continue;
+      this.restore(id, meta, groupOffsets);
+    }
+    return count;
+  }
+
+  private restore(groupId: string, meta: GroupMetadataValue | null, offsets: Map<string, OffsetEntry>): void {
+    const group = this.create(groupId);
+    for (const [k, v] of offsets) group.offsets.set(k, v);
+    if (!meta) return;
+    for (const m of meta.members) {
+      const member = new GroupMember(m.memberId, m.groupInstanceId ?? null, m.clientId, m.clientHost,
+        m.rebalanceTimeout !== undefined && m.rebalanceTimeout >= 0 ? m.rebalanceTimeout : m.sessionTimeout,
+        m.sessionTimeout, meta.protocolType, [{ name: meta.protocol ?? '', metadata: m.subscription }]);
+      member.assignment = m.assignment;
+      member.isNew = false;
+      group.addMember(member);
+    }
+    group.generationId = meta.generation;
+    group.protocolType = meta.protocolType === '' ? null : meta.protocolType;
+    group.protocolName = meta.protocol;
+    group.leaderId = meta.leader;
+    const stateTimestamp = Number(meta.currentStateTimestamp ?? -1n);
+    group.transition(group.isEmpty ? 'Empty' : 'Stable', this.o.clock.now());
+    group.stateTimestamp = stateTimestamp >= 0 ? stateTimestamp : -1;
+    group.updateSubscribedTopics();
+    for (const m of group.members.values()) this.membership.resetHeartbeat(group, m);
+  }
+
+  // ---- cross-group operations ----
+
+  describe(groupId: string): GroupDescription {
+    const g = this.groups.get(groupId);
+    if (!g || g.state === 'Dead') {
+      return { groupId, errorCode: ErrorCode.NONE, state: 'Dead', protocolType: '', protocolData: '', members: [] };
+    }
+    const stable = g.state === 'Stable';
+    return {
+      groupId,
+      errorCode: ErrorCode.NONE,
+      state: g.state,
+      protocolType: g.protocolType ?? '',
+      protocolData: stable ? (g.protocolName ?? '') : '',
+      members: [...g.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        metadata: stable ? m.metadataFor(g.protocolName ?? '') : Buffer.alloc(0),
+        assignment: stable ? m.assignment : Buffer.alloc(0),
+      })),
+    };
+  }
+
+  list(states: readonly string[], types: readonly string[]): Group[] {
+    const wanted = new Set(states.map((s) => s.toLowerCase()));
+    const typeOk = types.length === 0 || types.some((t) => t.toLowerCase() === 'classic');
+    if (!typeOk) return [];
+    return this.all().filter((g) => g.state !== 'Dead' && (wanted.size === 0 || wanted.has(g.state.toLowerCase())));
+  }
+
+  /** DeleteGroups for one group: only Empty groups go, with tombstones for all they stored. */
+  async deleteGroup(groupId: string): Promise<number> {
+    const g = this.groups.get(groupId);
+    if (!g || g.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND;
+    if (g.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP;
+    const tombstones = [...g.offsets.values()].map((e) => offsetCommitRecord(groupId, e.topic, e.partition, null));
+    if (g.generationId > 0) tombstones.push(groupMetadataRecord(groupId, null));
+    this.removeGroup(g);
+    g.offsets.clear();
+    if (tombstones.length > 0) {
+      const code = await this.write(g, tombstones);
+      if (code !== ErrorCode.NONE) this.o.logger.warn({ group: groupId, errorCode: code }, 'writing group deletion tombstones failed');
+    }
+    return ErrorCode.NONE;
+  }
+
+  /** Topic deletion: every group forgets the topic's offsets. */
+  async topicDeleted(topic: string): Promise<void> {
+    for (const g of this.all()) {
+      const keys = [...g.offsets.values()].filter((e) => e.topic === topic);
+      if (keys.length > 0) await this.offsets.deleteOffsets(g, keys);
+    }
+  }
+
+  /** Starts offset expiry on the clock. */
+  start(): void {
+    const tick = (): void => {
+      if (this.stopped) return;
+      void this.offsets.expire(this.all()).finally(() => {
+        if (!this.stopped) this.expiryTimer = this.o.clock.schedule(this.o.retentionCheckIntervalMs, tick);
+      });
+    };
+    this.expiryTimer = this.o.clock.schedule(this.o.retentionCheckIntervalMs, tick);
+  }
+
+  shutdown(): void {
+    this.stopped = true;
+    this.expiryTimer?.cancel();
+    for (const g of this.groups.values()) this.membership.cancelTimers(g);
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * SyncGroup (key 14), v0-v5: the leader hands in the assignment, every member gets its share
+ * once it is stored. v5 requests must name the protocol type and name
+ * (INCONSISTENT_GROUP_PROTOCOL otherwise) and responses echo them.
+ */
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import { ApiKey } from '../../protocol/generated/api-registry.js';
+import type { SyncGroupResponse } from '../../protocol/generated/messages/SyncGroupResponse.js';
+import { defineHandler } from './api-handler.js';
+
+export const syncGroupHandler = defineHandler({
+  apiKey: ApiKey.SyncGroup,
+  minVersion: 0,
+  maxVersion: 5,
+  async handle(request, ctx): Promise<SyncGroupResponse> {
+    const v = ctx.apiVersion;
+    const respond = (errorCode: number, protocolType: string | null, protocolName: string | null, assignment: Buffer): SyncGroupResponse => {
+      const out: SyncGroupResponse = { throttleTimeMs: 0, errorCode, assignment };
+      if (v >= 5) Object.assign(out, { protocolType, protocolName });
+      return out;
+    };
+    if (v >= 5 && (request.protocolType == null || request.protocolName == null)) {
+      return respond(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, null, null, Buffer.alloc(0));
+    }
+    const outcome = await ctx.services.groups.membership.sync({
+      groupId: request.groupId,
+      generationId: request.generationId,
+      memberId: request.memberId,
+      groupInstanceId: v >= 3 ? (request.groupInstanceId ?? null) : null,
+      protocolType: v >= 5 ? (request.protocolType ?? null) : null,
+      protocolName: v >= 5 ? (request.protocolName ?? null) : null,
+      assignments: new Map(request.assignments.map((a) => [a.memberId, a.assignment])),
+    });
+    return respond(outcome.errorCode, outcome.protocolType, outcome.protocolName, outcome.assignment);
+  },
+});
