@@ -19,6 +19,7 @@ import type { BrokerServices } from './services.js';
 import { TopicManager } from './topics/topic-manager.js';
 import { InternalTopicLog } from './coordinator/internal-topic-log.js';
 import { GroupCoordinator } from './group/group-coordinator.js';
+import { ProducerIdManager } from './producer/producer-id-manager.js';
 
 export interface BrokerOptions {
   config: BrokerConfig;
@@ -86,6 +87,7 @@ export class Broker {
     groups.start();
     const services: BrokerServices = {
       nodeId, config, clock, logger, metadata, logs, replicas, topics, groups,
+      producerIds: new ProducerIdManager(metadata),
       fetchSessions: new FetchSessionCache(clock),
       handlers: buildHandlerRegistry(),
     };

@@ -13,6 +13,14 @@ import type { TopicManager } from './topics/topic-manager.js';
 import type { FetchSessionCache } from './fetch/fetch-session-cache.js';
 import type { GroupCoordinator } from './group/group-coordinator.js';
 import type { InternalTopicLog } from './coordinator/internal-topic-log.js';
+import type { ProducerIdManager } from './producer/producer-id-manager.js';
+import type { InitProducerIdRequest } from '../protocol/generated/messages/InitProducerIdRequest.js';
+import type { InitProducerIdResponse } from '../protocol/generated/messages/InitProducerIdResponse.js';
+
+/** What the transaction coordinator offers other handlers. */
+export interface TransactionService {
+  initProducerId(request: InitProducerIdRequest, version: number): Promise<InitProducerIdResponse>;
+}
 
 export interface BrokerServices {
   nodeId: number;
@@ -26,6 +34,8 @@ export interface BrokerServices {
   fetchSessions: FetchSessionCache;
   handlers: HandlerRegistry;
   groups: GroupCoordinator;
-  /** __transaction_state, once the transaction coordinator exists. */
+  producerIds: ProducerIdManager;
+  /** __transaction_state and the transaction coordinator, once they exist. */
   transactionLog?: InternalTopicLog;
+  transactions?: TransactionService;
 }

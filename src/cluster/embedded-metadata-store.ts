@@ -23,10 +23,13 @@ const METADATA_FILE = 'gregor-metadata.json';
 interface Persisted {
   version: 1;
   topics: TopicMetadata[];
+  /** First producer id not yet handed out (a decimal string: it is an int64). */
+  nextProducerId?: string;
 }
 
 export class EmbeddedMetadataStore implements MetadataStore {
   private topicsByName = new Map<string, TopicMetadata>();
+  private nextProducerId = 0n;
   private queue: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -58,6 +61,7 @@ export class EmbeddedMetadataStore implements MetadataStore {
     if (fs.exists(dataPath)) {
       const persisted = JSON.parse(fs.readFile(dataPath).toString('utf8')) as Persisted;
       for (const t of persisted.topics) store.topicsByName.set(t.name, t);
+      store.nextProducerId = BigInt(persisted.nextProducerId ?? '0');
     }
     return store;
   }
@@ -112,10 +116,19 @@ export class EmbeddedMetadataStore implements MetadataStore {
     });
   }
 
+  async allocateProducerIds(size: number): Promise<bigint> {
+    let start = 0n;
+    await this.change(() => {
+      start = this.nextProducerId;
+      this.nextProducerId += BigInt(size);
+    });
+    return start;
+  }
+
   /** Applies a change in memory at once, then persists; changes are written in order. */
   private change(apply: () => void): Promise<void> {
     apply();
-    const snapshot: Persisted = { version: 1, topics: this.topics() };
+    const snapshot: Persisted = { version: 1, topics: this.topics(), nextProducerId: this.nextProducerId.toString() };
     const text = JSON.stringify(snapshot, null, 1);
     const write = this.queue.then(() => writeFileAtomic(this.fs, `${this.dir}/${METADATA_FILE}`, Buffer.from(text)));
     this.queue = write.catch(() => undefined);

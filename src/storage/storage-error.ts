@@ -10,7 +10,9 @@ export type StorageErrorCode =
   | 'INVALID_TIMESTAMP' // a CreateTime timestamp outside the allowed window
   | 'OFFSET_OUT_OF_RANGE' // an offset outside [log start, log end]
   | 'KAFKA_STORAGE_ERROR' // the log is offline after a disk error
-  | 'INVALID_CONFIG';
+  | 'INVALID_CONFIG'
+  | 'OUT_OF_ORDER_SEQUENCE_NUMBER' // an idempotent producer skipped or repeated sequence numbers
+  | 'INVALID_PRODUCER_EPOCH'; // a producer epoch older than the current one (a fenced producer)
 
 export class StorageError extends Error {
   override readonly name = 'StorageError';

@@ -40,4 +40,6 @@ export interface MetadataStore {
   deleteTopic(name: string): Promise<void>;
   addPartitions(name: string, partitions: PartitionMetadata[]): Promise<void>;
   setTopicConfigs(name: string, configs: Record<string, string>): Promise<void>;
+  /** Reserves `size` producer ids, durably and never twice; resolves to the first of them. */
+  allocateProducerIds(size: number): Promise<bigint>;
 }

@@ -74,7 +74,13 @@ function checkTimestamp(maxTimestamp: number, now: number, config: LogConfig): v
 
 /** Validates and assigns offsets from `nextOffset`, stamping `leaderEpoch`; mutates `records`. */
 export function validateAndAssign(records: Buffer, nextOffset: number, leaderEpoch: number, now: number, config: LogConfig): ValidatedAppend {
-  const bounds = splitAndCheck(records, config);
+  return assignOffsets(records, splitAndCheck(records, config), nextOffset, leaderEpoch, now, config);
+}
+
+/** Assigns offsets to batches already split and checked by splitAndCheck. */
+export function assignOffsets(
+  records: Buffer, bounds: readonly BatchBounds[], nextOffset: number, leaderEpoch: number, now: number, config: LogConfig,
+): ValidatedAppend {
   const logAppendTime = config.messageTimestampType === 'LogAppendTime' ? now : -1;
   const result: ValidatedAppend = {
     batches: [], firstOffset: nextOffset, lastOffset: nextOffset - 1, maxTimestamp: -1,

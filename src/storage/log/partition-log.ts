@@ -22,13 +22,17 @@ import { StorageIoError, type FileSystem } from '../fs/file-system.js';
 import type { LogConfig } from '../log-config.js';
 import { LogSegment, type SegmentConfig } from '../segment/log-segment.js';
 import { StorageError } from '../storage-error.js';
-import { validateAndAssign, type ValidatedAppend } from './append-validator.js';
+import { assignOffsets, splitAndCheck, type ValidatedAppend } from './append-validator.js';
+import { ProducerState, producerInfoOf, type ProducerBatchInfo } from '../producer/producer-state.js';
+import { restoreProducerState, snapshotProducerState } from './producer-state-loader.js';
 import { FlushCoordinator } from './flush-coordinator.js';
 import { loadSegments } from './log-loader.js';
 import { SegmentList } from './segment-list.js';
 
 export interface AppendResult extends ValidatedAppend {
   logStartOffset: number;
+  /** The batch repeats one an idempotent producer already wrote: nothing was written. */
+  duplicate: boolean;
 }
 
 export interface LogReadResult {
@@ -55,6 +59,8 @@ export class PartitionLog {
   private hw: number;
   private offlineCause: unknown;
   private unflushedMessages = 0;
+  /** Idempotent and transactional producers' last batches (see ProducerState). */
+  readonly producers = new ProducerState();
   /** A segment file was created since the directory was last fsynced. */
   private directoryDirty = false;
   private lastFlushAt: number;
@@ -87,7 +93,9 @@ export class PartitionLog {
       logStartOffset: o.logStartOffset,
     });
     const recoveryPoint = o.cleanShutdown ? loaded.logEndOffset : Math.min(o.recoveryPoint, loaded.logEndOffset);
-    return new PartitionLog(o.fs, o.clock, o.dir, o.config, loaded.segments, o.logStartOffset, recoveryPoint);
+    const log = new PartitionLog(o.fs, o.clock, o.dir, o.config, loaded.segments, o.logStartOffset, recoveryPoint);
+    restoreProducerState(log);
+    return log;
   }
 
   get logStartOffset(): number {
@@ -152,16 +160,40 @@ export class PartitionLog {
   append(records: Buffer, leaderEpoch: number): AppendResult {
     return this.guard(() => {
       const now = this.clock.now();
-      const validated = validateAndAssign(records, this.logEndOffset, leaderEpoch, now, this.config);
+      const bounds = splitAndCheck(records, this.config);
+      const infos = bounds.map((b) => producerInfoOf(records, b.start));
+      const duplicate = this.findDuplicate(infos);
+      if (duplicate) return duplicate;
+      const validated = assignOffsets(records, bounds, this.logEndOffset, leaderEpoch, now, this.config);
       if (records.length > this.config.segmentBytes) {
         throw new StorageError('RECORD_LIST_TOO_LARGE', `${records.length} bytes exceed segment.bytes ${this.config.segmentBytes}`);
       }
       const segment = this.maybeRoll(records.length, validated, now);
       segment.append(records, 0, records.length, validated.batches);
+      validated.batches.forEach((b, i) => {
+        const info = infos[i];
+        if (info) this.producers.update(info, Number(records.readBigInt64BE(bounds[i]!.start)), b.lastOffset, b.maxTimestamp);
+      });
       this.unflushedMessages += validated.recordCount;
       if (this.unflushedMessages >= this.config.flushMessages) void this.flusher.requestFlush();
-      return { ...validated, logStartOffset: this.logStart };
+      return { ...validated, logStartOffset: this.logStart, duplicate: false };
     });
+  }
+
+  /** The original append of a retried idempotent batch, or undefined when it is new. */
+  private findDuplicate(infos: readonly (ProducerBatchInfo | undefined)[]): AppendResult | undefined {
+    for (let i = 0; i < infos.length; i++) {
+      const info = infos[i];
+      if (!info) continue;
+      const dup = this.producers.check(info);
+      if (!dup) continue;
+      if (infos.length > 1) throw new StorageError('OUT_OF_ORDER_SEQUENCE_NUMBER', 'a duplicate batch arrived together with other batches');
+      return {
+        batches: [], firstOffset: dup.firstOffset, lastOffset: dup.lastOffset, maxTimestamp: dup.maxTimestamp,
+        offsetOfMaxTimestamp: dup.lastOffset, recordCount: 0, logAppendTime: -1, logStartOffset: this.logStart, duplicate: true,
+      };
+    }
+    return undefined;
   }
 
   private maybeRoll(incoming: number, v: ValidatedAppend, now: number): LogSegment {
@@ -185,6 +217,7 @@ export class PartitionLog {
       const next = LogSegment.create(this.fs, this.dir, this.logEndOffset, segmentConfig(this.config), now);
       this.segments.add(next);
       this.directoryDirty = true;
+      void snapshotProducerState(this, next.baseOffset).catch(() => undefined);
       void previous.onRolled().catch((e: unknown) => {
         if (!this.isOffline) this.offlineCause = e;
       });
@@ -302,6 +335,7 @@ export class PartitionLog {
   async close(): Promise<void> {
     if (!this.isOffline) {
       await this.flush();
+      await snapshotProducerState(this, this.logEndOffset).catch(() => undefined);
       await Promise.all(this.segments.all.map((seg) => seg.flushAll()));
     }
     for (const seg of this.segments.all) seg.close();
