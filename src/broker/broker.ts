@@ -20,6 +20,7 @@ import { TopicManager } from './topics/topic-manager.js';
 import { InternalTopicLog } from './coordinator/internal-topic-log.js';
 import { GroupCoordinator } from './group/group-coordinator.js';
 import { ProducerIdManager } from './producer/producer-id-manager.js';
+import { TransactionCoordinator } from './txn/transaction-coordinator.js';
 
 export interface BrokerOptions {
   config: BrokerConfig;
@@ -85,9 +86,14 @@ export class Broker {
     topics.onTopicDeleted = (name) => groups.topicDeleted(name);
     const loaded = groups.load();
     groups.start();
+    const producerIds = new ProducerIdManager(metadata);
+    const transactions = Broker.transactionCoordinator(config, { metadata, topics, replicas, clock, logger, groups, producerIds });
+    const txnLoaded = transactions.load();
+    transactions.start();
+    if (txnLoaded > 0) logger.info({ records: txnLoaded, transactionalIds: transactions.all().length }, 'transactions loaded');
     const services: BrokerServices = {
-      nodeId, config, clock, logger, metadata, logs, replicas, topics, groups,
-      producerIds: new ProducerIdManager(metadata),
+      nodeId, config, clock, logger, metadata, logs, replicas, topics, groups, producerIds,
+      transactions, transactionLog: transactions.topicLog,
       fetchSessions: new FetchSessionCache(clock),
       handlers: buildHandlerRegistry(),
     };
@@ -133,6 +139,29 @@ export class Broker {
     });
   }
 
+  private static transactionCoordinator(
+    config: BrokerConfig,
+    s: { metadata: MetadataStore; topics: TopicManager; replicas: ReplicaManager; clock: Clock; logger: Logger; groups: GroupCoordinator; producerIds: ProducerIdManager },
+  ): TransactionCoordinator {
+    const log = new InternalTopicLog({
+      name: '__transaction_state',
+      partitions: config.int('transaction.state.log.num.partitions'),
+      replicationFactor: config.int('transaction.state.log.replication.factor'),
+      configs: {
+        'cleanup.policy': 'compact',
+        'compression.type': 'uncompressed',
+        'segment.bytes': String(config.int('transaction.state.log.segment.bytes')),
+        'min.insync.replicas': String(Math.min(config.int('transaction.state.log.min.isr'), s.metadata.brokers().length)),
+      },
+    }, s.metadata, s.topics, s.replicas, s.clock);
+    return new TransactionCoordinator({
+      clock: s.clock, logger: s.logger, log, replicas: s.replicas, groups: s.groups, producerIds: s.producerIds,
+      maxTimeoutMs: config.int('transaction.max.timeout.ms'),
+      idExpirationMs: config.int('transactional.id.expiration.ms'),
+      abortCheckIntervalMs: config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
+    });
+  }
+
   /** The port clients reach the first listener on. */
   get port(): number {
     return this.listeners[0]!.boundPort;
@@ -143,6 +172,7 @@ export class Broker {
     logger.info('shutting down');
     await this.server.shutdown();
     this.services.groups.shutdown();
+    (this.services.transactions as TransactionCoordinator | undefined)?.shutdown();
     await logs.shutdown();
     logger.info('shut down cleanly');
   }

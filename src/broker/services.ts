@@ -16,10 +16,19 @@ import type { InternalTopicLog } from './coordinator/internal-topic-log.js';
 import type { ProducerIdManager } from './producer/producer-id-manager.js';
 import type { InitProducerIdRequest } from '../protocol/generated/messages/InitProducerIdRequest.js';
 import type { InitProducerIdResponse } from '../protocol/generated/messages/InitProducerIdResponse.js';
+import type { TopicPartitionRef, TransactionMetadata } from './txn/txn-metadata.js';
 
 /** What the transaction coordinator offers other handlers. */
 export interface TransactionService {
   initProducerId(request: InitProducerIdRequest, version: number): Promise<InitProducerIdResponse>;
+  addPartitions(
+    transactionalId: string, producerId: bigint, epoch: number, partitions: TopicPartitionRef[], version: number,
+    exists: (p: TopicPartitionRef) => boolean,
+  ): Promise<Map<string, number>>;
+  addOffsets(transactionalId: string, producerId: bigint, epoch: number, groupId: string, version: number): Promise<number>;
+  endTxn(transactionalId: string, producerId: bigint, epoch: number, commit: boolean, version: number): Promise<number>;
+  get(transactionalId: string): TransactionMetadata | undefined;
+  all(): TransactionMetadata[];
 }
 
 export interface BrokerServices {

@@ -74,6 +74,7 @@ const BROKER_DEFS: ConfigDef[] = [
   { name: 'transaction.state.log.replication.factor', type: 'int', default: '3', validate: atLeast(1), doc: 'Replication factor of __transaction_state (capped at the number of brokers).' },
   { name: 'transaction.state.log.min.isr', type: 'int', default: '2', validate: atLeast(1), doc: 'min.insync.replicas of __transaction_state (capped at the number of brokers).' },
   { name: 'transaction.state.log.segment.bytes', type: 'int', default: '104857600', validate: atLeast(1), doc: 'Segment size of __transaction_state.' },
+  { name: 'transaction.abort.timed.out.transaction.cleanup.interval.ms', type: 'int', default: '10000', validate: atLeast(1), doc: 'How often transactions past their timeout are aborted.' },
   { name: 'transaction.max.timeout.ms', type: 'int', default: '900000', validate: atLeast(1), doc: 'Longest transaction timeout a producer may ask for.' },
   { name: 'transactional.id.expiration.ms', type: 'int', default: '604800000', validate: atLeast(1), doc: 'Forget a transactional id unused this long.' },
   { name: 'producer.id.expiration.ms', type: 'int', default: '86400000', validate: atLeast(1), doc: 'Forget an idempotent producer idle this long.' },

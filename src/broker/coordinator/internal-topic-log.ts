@@ -10,6 +10,7 @@ import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.js';
 import { batchRecords } from '../../protocol/records/batch-reader.js';
 import { batchesIn } from '../../protocol/records/batch-iterator.js';
+import { ControlRecordType, readEndTransactionMarker } from '../../protocol/records/control.js';
 import type { Clock } from '../../common/clock.js';
 import type { Partition } from '../replica/partition.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
@@ -84,18 +85,29 @@ export class InternalTopicLog {
     return p;
   }
 
-  /** Appends records to one partition; resolves once they are durable. */
-  async append(index: number, records: readonly KeyValueRecord[]): Promise<void> {
+  /**
+   * Appends records to one partition; resolves once they are durable. With `producer` the batch
+   * is a transactional one of that producer (TxnOffsetCommit), decided later by a marker.
+   */
+  async append(index: number, records: readonly KeyValueRecord[], producer?: { producerId: bigint; producerEpoch: number }): Promise<void> {
     if (records.length === 0) return;
     const now = BigInt(this.clock.now());
-    const batch = buildRecordBatch(records.map((r) => ({ key: r.key, value: r.value, timestamp: now })));
+    const batch = buildRecordBatch(records.map((r) => ({ key: r.key, value: r.value, timestamp: now })),
+      producer ? { producerId: producer.producerId, producerEpoch: producer.producerEpoch, isTransactional: true, baseSequence: -1 } : {});
     const p = this.partition(index);
     const result = p.append(batch);
     await p.log.waitDurable(result.lastOffset + 1);
   }
 
-  /** Replays every record of one partition, in offset order. */
-  replay(index: number, apply: (key: Buffer, value: Buffer | null, offset: number) => void): number {
+  /**
+   * Replays every record of one partition, in offset order. Records of transactional batches
+   * carry their producer id; transaction markers are reported through `onMarker`.
+   */
+  replay(
+    index: number,
+    apply: (key: Buffer, value: Buffer | null, offset: number, transactionalProducer: bigint | null) => void,
+    onMarker: (producerId: bigint, commit: boolean) => void = () => undefined,
+  ): number {
     const p = this.replicas.get(this.spec.name, index);
     if (!p) return 0;
     let offset = p.logStartOffset;
@@ -104,10 +116,16 @@ export class InternalTopicLog {
       const r = p.log.read(offset, 4 * 1024 * 1024, p.logEndOffset, true);
       if (r.records.length === 0) break;
       for (const span of batchesIn(r.records)) {
-        if (!span.header || span.header.isControl) continue;
+        const h = span.header;
+        if (!h) continue;
+        if (h.isControl) {
+          if (Number(h.baseOffset) >= offset) onMarker(h.producerId, readEndTransactionMarker(r.records, span.start, { verifyCrc: false }).type === ControlRecordType.Commit);
+          continue;
+        }
+        const txnProducer = h.isTransactional ? h.producerId : null;
         for (const rec of batchRecords(r.records, span.start, { verifyCrc: false })) {
           if (rec.key === null || Number(rec.offset) < offset) continue;
-          apply(rec.key, rec.value, Number(rec.offset));
+          apply(rec.key, rec.value, Number(rec.offset), txnProducer);
           count++;
         }
       }

@@ -70,7 +70,9 @@ export function readPartitions(services: BrokerServices, wanted: readonly Wanted
         firstData = false;
         budget = Math.max(0, budget - records.length);
       }
-      data.abortedTransactions = o.readCommitted ? [] : null;
+      data.abortedTransactions = o.readCommitted
+        ? partition.log.abortedTransactions(w.fetchOffset, r.nextOffset).map((a) => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) }))
+        : null;
       return { wanted: w, partition, data, bytes: records.length };
     } catch (e) {
       data.errorCode = kafkaErrorCodeOf(e) ?? ErrorCode.UNKNOWN_SERVER_ERROR;

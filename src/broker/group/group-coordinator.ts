@@ -86,7 +86,8 @@ export class GroupCoordinator {
     this.offsets = new GroupOffsets(o.clock, o.offsets, {
       ...directory,
       isCurrent: (g: Group) => this.groups.get(g.groupId) === g,
-      write: (g: Group, records: KeyValue[]) => this.write(g, records).then(offsetWriteError),
+      write: (g: Group, records: KeyValue[], producer?: { producerId: bigint; producerEpoch: number }) =>
+        this.write(g, records, producer).then(offsetWriteError),
       remove: (g: Group) => this.removeGroup(g),
     }, this.membership);
   }
@@ -120,10 +121,10 @@ export class GroupCoordinator {
   }
 
   /** Appends records for a group to its partition; resolves to a Kafka error code. */
-  private async write(group: Group, records: KeyValue[]): Promise<number> {
+  private async write(group: Group, records: KeyValue[], producer?: { producerId: bigint; producerEpoch: number }): Promise<number> {
     try {
       await this.o.log.ensureCreated();
-      await this.o.log.append(this.partitionFor(group.groupId), records);
+      await this.o.log.append(this.partitionFor(group.groupId), records, producer);
       return ErrorCode.NONE;
     } catch (e) {
       if (e instanceof InternalTopicError) return e.errorCode;
@@ -162,39 +163,75 @@ export class GroupCoordinator {
 
   // ---- loading ----
 
-  /** Rebuilds every group by replaying __consumer_offsets; returns the records replayed. */
+  /**
+   * Rebuilds every group by replaying __consumer_offsets; returns the records replayed. Offsets
+   * written inside a transaction count only once its COMMIT marker is replayed; those of open
+   * transactions stay pending.
+   */
   load(): number {
     if (!this.o.log.exists()) return 0;
     const metas = new Map<string, GroupMetadataValue | null>();
     const offsets = new Map<string, Map<string, OffsetEntry>>();
+    const pending = new Map<string, Map<bigint, Map<string, OffsetEntry>>>();
     let count = 0;
     for (let p = 0; p < this.o.log.partitionCount; p++) {
-      count += this.o.log.replay(p, (key, value) => {
+      count += this.o.log.replay(p, (key, value, _offset, txnProducer) => {
         const rec = decodeCoordinatorRecord(key, value);
         if (!rec) return;
         if (rec.kind === 'group') {
           metas.set(rec.group, rec.value);
           return;
         }
+        const k = offsetKey(rec.topic, rec.partition);
+        if (txnProducer !== null) {
+          const byProducer = pending.get(rec.group) ?? new Map<bigint, Map<string, OffsetEntry>>();
+          pending.set(rec.group, byProducer);
+          const map = byProducer.get(txnProducer) ?? new Map<string, OffsetEntry>();
+          byProducer.set(txnProducer, map);
+          if (rec.value) map.set(k, { topic: rec.topic, partition: rec.partition, ...rec.value });
+          return;
+        }
         const map = offsets.get(rec.group) ?? new Map<string, OffsetEntry>();
         offsets.set(rec.group, map);
-        if (rec.value === null) map.delete(offsetKey(rec.topic, rec.partition));
-        else map.set(offsetKey(rec.topic, rec.partition), { topic: rec.topic, partition: rec.partition, ...rec.value });
+        if (rec.value === null) map.delete(k);
+        else map.set(k, { topic: rec.topic, partition: rec.partition, ...rec.value });
+      }, (producerId, commit) => {
+        for (const [group, byProducer] of pending) {
+          const map = byProducer.get(producerId);
+          if (!map) continue;
+          byProducer.delete(producerId);
+          if (!commit) continue;
+          const target = offsets.get(group) ?? new Map<string, OffsetEntry>();
+          offsets.set(group, target);
+          for (const [k, v] of map) target.set(k, v);
+        }
       });
     }
-    for (const id of new Set([...metas.keys(), ...offsets.keys()])) {
+    for (const id of new Set([...metas.keys(), ...offsets.keys(), ...pending.keys()])) {
       const meta = metas.get(id) ?? null;
       const groupOffsets = offsets.get(id) ?? new Map();
-      if (meta === null && groupOffsets.size === 0) continue;
-      this.restore(id, meta, groupOffsets);
+      const open = pending.get(id) ?? new Map();
+      if (meta === null && groupOffsets.size === 0 && open.size === 0) continue;
+      const group = this.restore(id, meta, groupOffsets);
+      for (const [pid, map] of open) group.pendingTxnOffsets.set(pid, map);
     }
     return count;
   }
 
-  private restore(groupId: string, meta: GroupMetadataValue | null, offsets: Map<string, OffsetEntry>): void {
+  /** A transaction marker was written to __consumer_offsets partition `partition`. */
+  onTxnMarker(partition: number, producerId: bigint, commit: boolean): void {
+    for (const g of this.groups.values()) {
+      const map = g.pendingTxnOffsets.get(producerId);
+      if (!map || this.partitionFor(g.groupId) !== partition) continue;
+      g.pendingTxnOffsets.delete(producerId);
+      if (commit) for (const [k, v] of map) g.offsets.set(k, v);
+    }
+  }
+
+  private restore(groupId: string, meta: GroupMetadataValue | null, offsets: Map<string, OffsetEntry>): Group {
     const group = this.create(groupId);
     for (const [k, v] of offsets) group.offsets.set(k, v);
-    if (!meta) return;
+    if (!meta) return group;
     for (const m of meta.members) {
       const member = new GroupMember(m.memberId, m.groupInstanceId ?? null, m.clientId, m.clientHost,
         m.rebalanceTimeout !== undefined && m.rebalanceTimeout >= 0 ? m.rebalanceTimeout : m.sessionTimeout,
@@ -212,6 +249,7 @@ export class GroupCoordinator {
     group.stateTimestamp = stateTimestamp >= 0 ? stateTimestamp : -1;
     group.updateSubscribedTopics();
     for (const m of group.members.values()) this.membership.resetHeartbeat(group, m);
+    return group;
   }
 
   // ---- cross-group operations ----

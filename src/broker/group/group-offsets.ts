@@ -43,8 +43,8 @@ export interface OffsetsDirectory {
   get(groupId: string): Group | undefined;
   create(groupId: string): Group;
   isCurrent(group: Group): boolean;
-  /** Appends records for a group; resolves to an error code for offset commits. */
-  write(group: Group, records: KeyValue[]): Promise<number>;
+  /** Appends records for a group (as a transactional batch of `producer` when given). */
+  write(group: Group, records: KeyValue[], producer?: { producerId: bigint; producerEpoch: number }): Promise<number>;
   remove(group: Group): void;
 }
 
@@ -123,12 +123,52 @@ export class GroupOffsets {
     return result;
   }
 
+  /**
+   * TxnOffsetCommit: offsets written inside a transaction, applied when it commits. A member id
+   * (v3+) is checked against the group like an ordinary commit's.
+   */
+  async txnCommit(req: CommitRequest & { producerId: bigint; producerEpoch: number }): Promise<Map<string, number>> {
+    const result = new Map<string, number>();
+    const all = (code: number): Map<string, number> => {
+      for (const o of req.offsets) result.set(offsetKey(o.topic, o.partition), code);
+      return result;
+    };
+    const group = this.groups.get(req.groupId) ?? this.groups.create(req.groupId);
+    if (group.state === 'Dead') return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (req.memberId !== '' || req.groupInstanceId !== null || req.generationId >= 0) {
+      const memberError = this.membership.checkMember(group, req.memberId, req.groupInstanceId);
+      if (memberError !== ErrorCode.NONE) return all(memberError);
+      if (req.generationId !== group.generationId) return all(ErrorCode.ILLEGAL_GENERATION);
+    }
+    const now = this.clock.now();
+    const accepted: OffsetEntry[] = [];
+    for (const o of req.offsets) {
+      const metadata = o.metadata ?? '';
+      if (metadata.length > this.config.maxMetadataBytes) {
+        result.set(offsetKey(o.topic, o.partition), ErrorCode.OFFSET_METADATA_TOO_LARGE);
+        continue;
+      }
+      accepted.push({ topic: o.topic, partition: o.partition, offset: o.offset, leaderEpoch: o.leaderEpoch, metadata, commitTimestamp: now, expireTimestamp: -1 });
+    }
+    if (accepted.length === 0) return result;
+    const written = await this.groups.write(group, accepted.map((e) => offsetCommitRecord(req.groupId, e.topic, e.partition, e)),
+      { producerId: req.producerId, producerEpoch: req.producerEpoch });
+    if (written === ErrorCode.NONE) {
+      const map = group.pendingTxnOffsets.get(req.producerId) ?? new Map<string, OffsetEntry>();
+      group.pendingTxnOffsets.set(req.producerId, map);
+      for (const e of accepted) map.set(offsetKey(e.topic, e.partition), e);
+    }
+    for (const e of accepted) result.set(offsetKey(e.topic, e.partition), written);
+    return result;
+  }
+
   /** Committed offsets; null partitions means every partition with a commit. */
   fetch(groupId: string, partitions: { topic: string; partition: number }[] | null, requireStable: boolean): FetchedOffset[] {
     const group = this.groups.get(groupId);
     const toOut = (topic: string, partition: number): FetchedOffset => {
       const key = offsetKey(topic, partition);
-      if (requireStable && group?.pendingOffsetWrites.has(key)) {
+      const inOpenTxn = group !== undefined && [...group.pendingTxnOffsets.values()].some((m) => m.has(key));
+      if (requireStable && (group?.pendingOffsetWrites.has(key) || inOpenTxn)) {
         return { topic, partition, offset: -1, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
       }
       const e = group && group.state !== 'Dead' ? group.offsets.get(key) : undefined;
@@ -173,7 +213,7 @@ export class GroupOffsets {
         await this.deleteOffsets(group, expired);
         removed += expired.length;
       }
-      if (group.state === 'Empty' && group.offsets.size === 0 && group.pendingOffsetWrites.size === 0 && this.groups.isCurrent(group)) {
+      if (group.state === 'Empty' && group.offsets.size === 0 && group.pendingOffsetWrites.size === 0 && group.pendingTxnOffsets.size === 0 && this.groups.isCurrent(group)) {
         this.groups.remove(group);
       }
     }

@@ -44,6 +44,8 @@ export class Group {
   joinTimer: Timer | undefined;
   syncTimer: Timer | undefined;
   readonly offsets = new Map<string, OffsetEntry>();
+  /** Offsets committed inside open transactions, by producer id, applied by a COMMIT marker. */
+  readonly pendingTxnOffsets = new Map<bigint, Map<string, OffsetEntry>>();
   /** Offset writes not yet durable, by partition key (OffsetFetch requireStable). */
   readonly pendingOffsetWrites = new Map<string, number>();
   /** Topics the members subscribe to; undefined when unknown. */

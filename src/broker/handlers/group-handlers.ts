@@ -1,7 +1,8 @@
 /**
  * The group coordinator's handlers (FindCoordinator, JoinGroup, SyncGroup, Heartbeat,
  * LeaveGroup, OffsetCommit, OffsetFetch, DescribeGroups, ListGroups, DeleteGroups, OffsetDelete),
- * and InitProducerId.
+ * and the transaction APIs (InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn,
+ * TxnOffsetCommit, DescribeTransactions, ListTransactions, DescribeProducers).
  */
 import type { ApiHandler } from './api-handler.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
@@ -16,9 +17,17 @@ import { listGroupsHandler } from './list-groups.js';
 import { deleteGroupsHandler } from './delete-groups.js';
 import { offsetDeleteHandler } from './offset-delete.js';
 import { initProducerIdHandler } from './init-producer-id.js';
+import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
+import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
+import { endTxnHandler } from './end-txn.js';
+import { txnOffsetCommitHandler } from './txn-offset-commit.js';
+import { describeTransactionsHandler } from './describe-transactions.js';
+import { listTransactionsHandler } from './list-transactions.js';
+import { describeProducersHandler } from './describe-producers.js';
 
 export const GROUP_HANDLERS = [
   findCoordinatorHandler, joinGroupHandler, syncGroupHandler, heartbeatHandler, leaveGroupHandler,
   offsetCommitHandler, offsetFetchHandler, describeGroupsHandler, listGroupsHandler, deleteGroupsHandler,
-  offsetDeleteHandler, initProducerIdHandler,
+  offsetDeleteHandler, initProducerIdHandler, addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler,
+  txnOffsetCommitHandler, describeTransactionsHandler, listTransactionsHandler, describeProducersHandler,
 ] as unknown as readonly ApiHandler<never>[];

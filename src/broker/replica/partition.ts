@@ -37,9 +37,9 @@ export class Partition {
     return this.log.highWatermark;
   }
 
-  /** The last stable offset: the high watermark until transactions exist on this partition. */
+  /** The last stable offset: below it every transaction is committed or aborted. */
   get lastStableOffset(): number {
-    return this.log.highWatermark;
+    return this.log.lastStableOffset;
   }
 
   get logStartOffset(): number {

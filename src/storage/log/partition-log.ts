@@ -25,6 +25,8 @@ import { StorageError } from '../storage-error.js';
 import { assignOffsets, splitAndCheck, type ValidatedAppend } from './append-validator.js';
 import { ProducerState, producerInfoOf, type ProducerBatchInfo } from '../producer/producer-state.js';
 import { restoreProducerState, snapshotProducerState } from './producer-state-loader.js';
+import { TransactionIndex, type AbortedTxn } from '../producer/transaction-index.js';
+import { ControlRecordType, readEndTransactionMarker } from '../../protocol/records/control.js';
 import { FlushCoordinator } from './flush-coordinator.js';
 import { loadSegments } from './log-loader.js';
 import { SegmentList } from './segment-list.js';
@@ -61,6 +63,8 @@ export class PartitionLog {
   private unflushedMessages = 0;
   /** Idempotent and transactional producers' last batches (see ProducerState). */
   readonly producers = new ProducerState();
+  /** Aborted transactions, for read_committed fetches. */
+  readonly abortedTxns: TransactionIndex;
   /** A segment file was created since the directory was last fsynced. */
   private directoryDirty = false;
   private lastFlushAt: number;
@@ -77,6 +81,7 @@ export class PartitionLog {
   ) {
     this.config = config;
     this.segments = segments;
+    this.abortedTxns = new TransactionIndex(fs, dir);
     this.logStart = Math.max(logStartOffset, segments.first.baseOffset);
     this.hw = this.logEndOffset;
     this.flusher = new FlushCoordinator(Math.min(recoveryPoint, this.logEndOffset), () => this.flushAll());
@@ -94,6 +99,7 @@ export class PartitionLog {
     });
     const recoveryPoint = o.cleanShutdown ? loaded.logEndOffset : Math.min(o.recoveryPoint, loaded.logEndOffset);
     const log = new PartitionLog(o.fs, o.clock, o.dir, o.config, loaded.segments, o.logStartOffset, recoveryPoint);
+    log.abortedTxns.load(log.logStartOffset, log.logEndOffset);
     restoreProducerState(log);
     return log;
   }
@@ -172,12 +178,50 @@ export class PartitionLog {
       segment.append(records, 0, records.length, validated.batches);
       validated.batches.forEach((b, i) => {
         const info = infos[i];
-        if (info) this.producers.update(info, Number(records.readBigInt64BE(bounds[i]!.start)), b.lastOffset, b.maxTimestamp);
+        if (!info) return;
+        const start = bounds[i]!.start;
+        if (info.isControl) this.recordMarker(info.producerId, records, start, b.lastOffset);
+        this.producers.update(info, Number(records.readBigInt64BE(start)), b.lastOffset, b.maxTimestamp);
       });
       this.unflushedMessages += validated.recordCount;
       if (this.unflushedMessages >= this.config.flushMessages) void this.flusher.requestFlush();
       return { ...validated, logStartOffset: this.logStart, duplicate: false };
     });
+  }
+
+  /**
+   * A transaction marker was written at `offset`: an ABORT enters the aborted-transactions index
+   * (read before the producer's state forgets where its transaction began).
+   */
+  recordMarker(producerId: bigint, buf: Buffer, start: number, offset: number): void {
+    if (offset <= this.abortedTxns.lastMarkerOffset) return;
+    let type: ControlRecordType;
+    try {
+      type = readEndTransactionMarker(buf, start, { verifyCrc: false }).type;
+    } catch {
+      return;
+    }
+    const first = this.producers.get(producerId)?.currentTxnFirstOffset ?? -1;
+    if (type === ControlRecordType.Abort && first >= 0) {
+      this.abortedTxns.append({ producerId, firstOffset: first, lastOffset: offset, lastStableOffset: this.lastStableOffset });
+    }
+  }
+
+  /**
+   * The last stable offset: below it every transaction is decided. The first offset of the
+   * oldest open transaction, or the high watermark when none is open.
+   */
+  get lastStableOffset(): number {
+    let lso = this.hw;
+    for (const e of this.producers.all()) {
+      if (e.currentTxnFirstOffset >= 0 && e.currentTxnFirstOffset < lso) lso = e.currentTxnFirstOffset;
+    }
+    return lso;
+  }
+
+  /** Aborted transactions overlapping [from, to), for read_committed fetches. */
+  abortedTransactions(from: number, to: number): AbortedTxn[] {
+    return this.abortedTxns.overlapping(from, to);
   }
 
   /** The original append of a retried idempotent batch, or undefined when it is new. */
@@ -335,10 +379,12 @@ export class PartitionLog {
   async close(): Promise<void> {
     if (!this.isOffline) {
       await this.flush();
+      await this.abortedTxns.sync();
       await snapshotProducerState(this, this.logEndOffset).catch(() => undefined);
       await Promise.all(this.segments.all.map((seg) => seg.flushAll()));
     }
     for (const seg of this.segments.all) seg.close();
+    this.abortedTxns.close();
   }
 
   /** Closes without flushing (after a failure, or when the log is being deleted). */

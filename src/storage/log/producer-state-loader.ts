@@ -34,7 +34,10 @@ function replayFrom(log: PartitionLog, offset: number): void {
       const base = Number(buf.readBigInt64BE(pos));
       const last = base + buf.readInt32BE(pos + BatchField.lastOffsetDelta);
       const info = producerInfoOf(buf, pos);
-      if (info && last >= offset) log.producers.update(info, base, last, Number(buf.readBigInt64BE(pos + BatchField.maxTimestamp)));
+      if (info && last >= offset) {
+        if (info.isControl) log.recordMarker(info.producerId, buf, pos, last);
+        log.producers.update(info, base, last, Number(buf.readBigInt64BE(pos + BatchField.maxTimestamp)));
+      }
       pos += size;
     }
     offset = r.nextOffset;

@@ -78,6 +78,9 @@ export function applyRetention(log: PartitionLog, now: number): RetentionResult 
     ({ segments, reasons } = segmentsToDelete(log, now));
   }
   const deletedBytes = segments.reduce((n, s) => n + s.size, 0);
-  if (segments.length > 0) log.removeSegments(segments);
+  if (segments.length > 0) {
+    log.removeSegments(segments);
+    log.abortedTxns.dropBefore(log.logStartOffset);
+  }
   return { deletedSegments: segments.length, deletedBytes, reasons };
 }
