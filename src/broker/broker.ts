@@ -73,6 +73,7 @@ export class Broker {
       configFor: (topic) => config.topicLogConfig(metadata.topic(topic)?.configs ?? {}),
       retentionCheckIntervalMs: config.int('log.retention.check.interval.ms'),
       checkpointIntervalMs: config.int('log.flush.offset.checkpoint.interval.ms'),
+      producerIdExpirationMs: config.int('producer.id.expiration.ms'),
       cleaner: config.bool('log.cleaner.enable')
         ? { offsetMapEntries: Math.max(1024, Math.floor(config.int('log.cleaner.dedupe.buffer.size') / 32)), backoffMs: config.int('log.cleaner.backoff.ms') }
         : undefined,

@@ -39,6 +39,8 @@ export interface LogManagerOptions {
   retentionCheckIntervalMs?: number; // log.retention.check.interval.ms
   flushCheckIntervalMs?: number; // log.flush.scheduler.interval.ms
   checkpointIntervalMs?: number; // log.flush.offset.checkpoint.interval.ms
+  /** Forget idle idempotent producers after this long (producer.id.expiration.ms). */
+  producerIdExpirationMs?: number;
   /** Log compaction: off when absent (log.cleaner.enable). */
   cleaner?: { offsetMapEntries: number; backoffMs: number };
   onLogError?: (topic: string, partition: number, error: unknown) => void;
@@ -224,6 +226,7 @@ export class LogManager {
     for (const m of this.logs.values()) {
       if (m.log.isOffline) continue;
       try {
+        m.log.producers.expire(now - (this.o.producerIdExpirationMs ?? 86_400_000));
         deleted += applyRetention(m.log, now).deletedSegments;
       } catch (e) {
         this.o.onLogError?.(m.topic, m.partition, e);

@@ -73,3 +73,15 @@ test('producer state survives a clean restart and a crash', async () => {
   assert.throws(() => crashed.append(idempotentBatch(9n, 0, 30, 1), 0), code('OUT_OF_ORDER_SEQUENCE_NUMBER'));
   assert.ok(f.fs.list('/data/topic-0').some((n) => n.endsWith('.snapshot')), 'snapshots are written');
 });
+
+test('idle producers are forgotten after producer.id.expiration.ms, producers with open transactions are kept', () => {
+  const log = logFixture().open();
+  log.append(idempotentBatch(1n, 0, 0, 1), 0);
+  const txn = buildRecordBatch([{ key: null, value: Buffer.from('t'), timestamp: 1_700_000_000_000n }], { producerId: 2n, producerEpoch: 0, baseSequence: 0, isTransactional: true });
+  log.append(txn, 0);
+  assert.equal(log.producers.size, 2);
+  assert.equal(log.producers.expire(1_700_000_000_001), 1);
+  assert.equal(log.producers.get(1n), undefined);
+  assert.ok(log.producers.get(2n), 'a producer with an open transaction stays');
+  assert.equal(log.append(idempotentBatch(1n, 0, 0, 1), 0).duplicate, false, 'an expired producer starts afresh');
+});
