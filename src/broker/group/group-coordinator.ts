@@ -249,6 +249,8 @@ export class GroupCoordinator {
     group.stateTimestamp = stateTimestamp >= 0 ? stateTimestamp : -1;
     group.updateSubscribedTopics();
     for (const m of group.members.values()) this.membership.resetHeartbeat(group, m);
+    // over group.max.size (lowered since the group formed): rebalance, which turns the surplus away
+    if (group.members.size > this.o.membership.maxGroupSize) this.membership.prepareRebalance(group);
     return group;
   }
 
@@ -308,7 +310,7 @@ export class GroupCoordinator {
     }
   }
 
-  /** Starts offset expiry on the clock. */
+  /** Starts offset expiry on the clock: once now (as Kafka does at startup), then every interval. */
   start(): void {
     const tick = (): void => {
       if (this.stopped) return;
@@ -316,7 +318,7 @@ export class GroupCoordinator {
         if (!this.stopped) this.expiryTimer = this.o.clock.schedule(this.o.retentionCheckIntervalMs, tick);
       });
     };
-    this.expiryTimer = this.o.clock.schedule(this.o.retentionCheckIntervalMs, tick);
+    this.expiryTimer = this.o.clock.schedule(0, tick);
   }
 
   shutdown(): void {

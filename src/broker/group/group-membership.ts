@@ -289,8 +289,12 @@ export class GroupMembership {
     if (group.state === 'CompletingRebalance') {
       for (const m of group.members.values()) {
         m.assignment = EMPTY_BYTES;
-        m.awaitingSync?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
-        m.awaitingSync = undefined;
+        if (m.awaitingSync) {
+          m.awaitingSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+          m.awaitingSync = undefined;
+          // its deadline may have passed (ignored) while it was parked
+          this.resetHeartbeat(group, m);
+        }
       }
     }
     group.pendingSyncMembers.clear();
@@ -427,8 +431,11 @@ export class GroupMembership {
     if (errorCode !== ErrorCode.NONE) {
       for (const m of group.members.values()) {
         m.assignment = EMPTY_BYTES;
-        m.awaitingSync?.(syncError(errorCode));
-        m.awaitingSync = undefined;
+        if (m.awaitingSync) {
+          m.awaitingSync(syncError(errorCode));
+          m.awaitingSync = undefined;
+          this.resetHeartbeat(group, m);
+        }
       }
       this.prepareRebalance(group);
       return;

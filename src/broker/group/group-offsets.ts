@@ -12,7 +12,7 @@ import type { Clock } from '../../common/clock.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { offsetKey, type Group, type OffsetEntry } from './group.js';
 import type { GroupMembership } from './group-membership.js';
-import { offsetCommitRecord, type KeyValue } from './group-records.js';
+import { groupMetadataRecord, offsetCommitRecord, type KeyValue } from './group-records.js';
 
 export interface OffsetCommitInput {
   topic: string;
@@ -215,6 +215,8 @@ export class GroupOffsets {
       }
       if (group.state === 'Empty' && group.offsets.size === 0 && group.pendingOffsetWrites.size === 0 && group.pendingTxnOffsets.size === 0 && this.groups.isCurrent(group)) {
         this.groups.remove(group);
+        // a group that had a generation has a metadata record, which would bring it back on load
+        if (group.generationId > 0) await this.groups.write(group, [groupMetadataRecord(group.groupId, null)]);
       }
     }
     return removed;
