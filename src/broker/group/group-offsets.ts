@@ -191,8 +191,9 @@ export class GroupOffsets {
   /** Which offsets of a group have expired at `now`, by KIP-211's rules. */
   expiredOffsets(group: Group, now: number): OffsetEntry[] {
     const retention = this.config.retentionMs;
+    const inOpenTxn = (k: string): boolean => [...group.pendingTxnOffsets.values()].some((m) => m.has(k));
     const due = (e: OffsetEntry, base: number): boolean =>
-      !group.pendingOffsetWrites.has(offsetKey(e.topic, e.partition)) &&
+      !group.pendingOffsetWrites.has(offsetKey(e.topic, e.partition)) && !inOpenTxn(offsetKey(e.topic, e.partition)) &&
       (e.expireTimestamp >= 0 ? now >= e.expireTimestamp : now - base >= retention);
     const all = [...group.offsets.values()];
     if (group.protocolType === null) return all.filter((e) => due(e, e.commitTimestamp));
