@@ -4,6 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { serve } from './serve.js';
+import { findTool, TOOLS } from './tools/index.js';
+import { runTool } from './support/run-tool.js';
+import { processIo } from './support/output.js';
 
 interface Command {
   summary: string;
@@ -24,7 +27,9 @@ const COMMANDS: Record<string, Command> = {
 
 function usage(): string {
   const lines = ['Usage: gregor <command> [options]', '', 'Commands:'];
-  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(24)} ${c.summary}`);
+  lines.push('', "Kafka's tools, with Kafka's flags (also installed as kafka-*.sh executables):");
+  for (const t of TOOLS) lines.push(`  ${t.name.padEnd(24)} ${t.summary}`);
   lines.push('', 'Options:', '  --help     show this help', '  --version  print the version');
   return lines.join('\n');
 }
@@ -39,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(packageVersion());
     return 0;
   }
+  const tool = findTool(name);
+  if (tool) return runTool(tool, rest, processIo);
   const command = COMMANDS[name];
   if (!command) {
     console.error(`gregor: unknown command '${name}'. Run 'gregor --help' for the list.`);

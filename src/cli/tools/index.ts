@@ -1,0 +1,16 @@
+/**
+ * Every Kafka-compatible tool, reachable as `gregor <name>`, `gregor <name>.sh`, and through the
+ * `kafka-*` executables installed with Gregor (bin/kafka/).
+ */
+import type { Tool } from './tool.js';
+import { kafkaTopics } from './kafka-topics.js';
+import { kafkaConfigs } from './kafka-configs.js';
+import { kafkaConsumerGroups } from './kafka-consumer-groups.js';
+
+export const TOOLS: readonly Tool[] = [kafkaTopics, kafkaConfigs, kafkaConsumerGroups];
+
+/** A tool by any of its names: kafka-topics, kafka-topics.sh, ./kafka-topics.sh, /path/kafka-topics.sh. */
+export function findTool(name: string): Tool | undefined {
+  const base = name.replace(/^.*\//, '').replace(/\.sh$/, '');
+  return TOOLS.find((t) => t.name === base);
+}

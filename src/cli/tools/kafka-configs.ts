@@ -1,0 +1,100 @@
+/**
+ * kafka-configs: describe and alter topic and broker configurations with Kafka's flags
+ * (--entity-type topics|brokers, --entity-name, --describe, --alter --add-config/--delete-config).
+ */
+import { keyValues, UsageError } from '../support/options.js';
+import { EXIT_OK } from '../support/output.js';
+import { withAdmin } from '../support/connect.js';
+import { BOOTSTRAP_OPTIONS, bootstrapOf, type Tool } from './tool.js';
+import type { ConfigResourceType } from '../../client/admin/configs.js';
+
+function resourceType(entityType: string | undefined, o: { has(n: string): boolean }): ConfigResourceType {
+  if (o.has('topic')) return 'topic';
+  if (o.has('broker')) return 'broker';
+  switch (entityType) {
+    case 'topics':
+      return 'topic';
+    case 'brokers':
+      return 'broker';
+    case 'broker-loggers':
+      return 'broker-logger';
+    default:
+      throw new UsageError(`--entity-type must be topics, brokers or broker-loggers, not '${entityType ?? ''}'`);
+  }
+}
+
+/** Kafka's config list syntax: a=1,b=[x,y] (square brackets keep commas inside a value). */
+function parseConfigList(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let depth = 0;
+  let current = '';
+  const flush = (): void => {
+    if (current.trim() === '') return;
+    const eq = current.indexOf('=');
+    if (eq <= 0) throw new UsageError(`expected key=value in --add-config, got '${current}'`);
+    out.set(current.slice(0, eq).trim(), current.slice(eq + 1).replace(/^\[(.*)\]$/, '$1'));
+    current = '';
+  };
+  for (const ch of text) {
+    if (ch === '[') depth++;
+    if (ch === ']') depth--;
+    if (ch === ',' && depth === 0) flush();
+    else current += ch;
+  }
+  flush();
+  return out;
+}
+
+export const kafkaConfigs: Tool = {
+  name: 'kafka-configs',
+  summary: 'describe and alter topic and broker configurations',
+  options: [
+    ...BOOTSTRAP_OPTIONS,
+    { name: 'entity-type', value: 'topics|brokers|broker-loggers', doc: 'The kind of entity.' },
+    { name: 'entity-name', value: 'name', doc: 'The topic name or broker id.' },
+    { name: 'entity-default', doc: 'The cluster-wide default (brokers).' },
+    { name: 'topic', value: 'name', doc: 'Shorthand for --entity-type topics --entity-name <name>.' },
+    { name: 'broker', value: 'id', doc: 'Shorthand for --entity-type brokers --entity-name <id>.' },
+    { name: 'describe', doc: 'Show the configuration.' },
+    { name: 'alter', doc: 'Change the configuration.' },
+    { name: 'add-config', value: 'k1=v1,k2=[v1,v2]', doc: 'Settings to set (with --alter).' },
+    { name: 'delete-config', value: 'k1,k2', doc: 'Settings to remove (with --alter).' },
+    { name: 'all', doc: 'With --describe: every setting, not only overrides.' },
+    { name: 'json', doc: 'Print JSON.' },
+  ],
+  examples: [
+    'kafka-configs --bootstrap-server localhost:9092 --entity-type topics --entity-name orders --describe',
+    'kafka-configs --bootstrap-server localhost:9092 --entity-type topics --entity-name orders --alter --add-config retention.ms=86400000',
+    'kafka-configs --bootstrap-server localhost:9092 --entity-type topics --entity-name orders --alter --delete-config retention.ms',
+  ],
+  async run(o, io) {
+    const type = resourceType(o.get('entity-type'), o);
+    const name = o.get('topic') ?? o.get('broker') ?? (o.has('entity-default') ? '' : o.get('entity-name'));
+    if (name === undefined) throw new UsageError('--entity-name is required');
+    return withAdmin(bootstrapOf(o), async (admin) => {
+      if (o.has('alter')) {
+        const ops = [
+          ...[...parseConfigList(o.get('add-config') ?? '')].map(([k, v]) => ({ name: k, op: 'set' as const, value: v })),
+          ...(o.get('delete-config') ?? '').split(',').filter((k) => k.trim()).map((k) => ({ name: k.trim(), op: 'delete' as const })),
+        ];
+        if (ops.length === 0) throw new UsageError('--alter needs --add-config or --delete-config');
+        await admin.incrementalAlterConfigs(type, name, ops);
+        io.stdout.write(`Completed updating config for ${type === 'topic' ? 'topic' : 'broker'} ${name}.\n`);
+        return EXIT_OK;
+      }
+      if (!o.has('describe')) throw new UsageError('one of --describe or --alter is needed');
+      const [desc] = await admin.describeConfigs([{ type, name }], { includeSynonyms: true });
+      const entries = (desc?.entries ?? []).filter((e) => o.has('all') || e.source === 'DYNAMIC_TOPIC_CONFIG' || e.source === 'DYNAMIC_BROKER_CONFIG' || e.source === 'STATIC_BROKER_CONFIG');
+      if (o.has('json')) {
+        io.stdout.write(`${JSON.stringify(entries.map((e) => ({ name: e.name, value: e.value, source: e.source, readOnly: e.readOnly, sensitive: e.sensitive })))}\n`);
+        return EXIT_OK;
+      }
+      io.stdout.write(`${type === 'topic' ? 'Dynamic configs for topic' : 'Configs for broker'} ${name} are:\n`);
+      for (const e of entries) {
+        const synonyms = e.synonyms.map((s) => `${s.source}:${s.name}=${s.value ?? ''}`).join(', ');
+        io.stdout.write(`  ${e.name}=${e.sensitive ? 'null' : (e.value ?? '')} sensitive=${e.sensitive} synonyms={${synonyms}}\n`);
+      }
+      return EXIT_OK;
+    });
+  },
+};
