@@ -2,7 +2,7 @@
  * OffsetDelete (key 47), v0: removes committed offsets of a group. A consumer group with members
  * keeps the offsets of topics it subscribes to (GROUP_SUBSCRIBED_TO_TOPIC); a non-empty group of
  * another protocol type cannot delete any (NON_EMPTY_GROUP); an unknown group gets
- * GROUP_ID_NOT_FOUND.
+ * GROUP_ID_NOT_FOUND. An empty group whose last offsets are deleted is removed.
  */
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { ApiKey } from '../../protocol/generated/api-registry.js';
@@ -36,6 +36,12 @@ export const offsetDeleteHandler = defineHandler({
       }),
     }));
     await ctx.services.groups.offsets.deleteOffsets(group, toDelete);
+    // as Kafka does: an empty group left without offsets (committed, in flight or in an open
+    // transaction) is removed at once, with a group tombstone if it had a generation
+    if (group.state === 'Empty' && group.offsets.size === 0 && group.pendingOffsetWrites.size === 0 && group.pendingTxnOffsets.size === 0
+      && ctx.services.groups.get(group.groupId) === group) {
+      await ctx.services.groups.deleteGroup(group.groupId);
+    }
     return { errorCode: ErrorCode.NONE, throttleTimeMs: 0, topics };
   },
 });
