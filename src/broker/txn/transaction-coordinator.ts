@@ -106,9 +106,15 @@ export class TransactionCoordinator implements TransactionService {
     return meta.serialise(async () => {
       const givenId = version >= 3 ? (request.producerId ?? -1n) : -1n;
       const givenEpoch = version >= 3 ? (request.producerEpoch ?? -1) : -1;
+      const settled = meta.state === TxnState.Empty || meta.state === TxnState.CompleteCommit || meta.state === TxnState.CompleteAbort;
+      if (givenId >= 0n && givenId === meta.producerId && givenEpoch >= 0 && givenEpoch === meta.lastProducerEpoch && settled) {
+        // a retry of the InitProducerId that bumped the epoch: same answer, no second bump
+        return respond(ErrorCode.NONE, meta.producerId, meta.producerEpoch);
+      }
       if (givenId >= 0n && (givenId !== meta.producerId || givenEpoch !== meta.producerEpoch)) {
         return respond(this.fenced(version, 4));
       }
+      const epochBefore = meta.producerEpoch;
       if (meta.state === TxnState.Ongoing) {
         const aborted = await this.complete(meta, false, true);
         if (aborted !== ErrorCode.NONE) return respond(aborted);
@@ -118,8 +124,10 @@ export class TransactionCoordinator implements TransactionService {
       if (meta.producerEpoch >= MAX_EPOCH) {
         meta.producerId = await this.o.producerIds.generate();
         meta.producerEpoch = 0;
+        meta.lastProducerEpoch = -1;
       } else {
         meta.producerEpoch++;
+        meta.lastProducerEpoch = epochBefore;
       }
       meta.timeoutMs = request.transactionTimeoutMs;
       meta.state = TxnState.Empty;
@@ -204,7 +212,10 @@ export class TransactionCoordinator implements TransactionService {
    * `fence` the epoch is bumped first, so the producer that opened it can no longer write.
    */
   private async complete(m: TransactionMetadata, commit: boolean, fence: boolean): Promise<number> {
-    if (fence) m.producerEpoch = Math.min(m.producerEpoch + 1, MAX_EPOCH);
+    if (fence) {
+      m.producerEpoch = Math.min(m.producerEpoch + 1, MAX_EPOCH);
+      m.lastProducerEpoch = -1;
+    }
     m.state = commit ? TxnState.PrepareCommit : TxnState.PrepareAbort;
     const prepared = await this.persist(m);
     if (prepared !== ErrorCode.NONE) return prepared;

@@ -46,6 +46,12 @@ export class TransactionMetadata {
   state = TxnState.Empty;
   readonly partitions = new Map<string, TopicPartitionRef>();
   startTimestamp = -1;
+  /**
+   * The epoch this id had before InitProducerId last bumped it (in memory only, as in Kafka), so
+   * that a retry of that InitProducerId whose response was lost gets the same answer instead of
+   * PRODUCER_FENCED (KIP-360); -1 when none, and reset when the epoch is bumped to fence.
+   */
+  lastProducerEpoch = -1;
   /** Serialises operations on this transactional id. */
   queue: Promise<unknown> = Promise.resolve();
 
