@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { serve } from './serve.js';
 import { findTool, TOOLS } from './tools/index.js';
 import { runTool } from './support/run-tool.js';
-import { processIo } from './support/output.js';
+import { processIo, reportError } from './support/output.js';
+import { NATIVE_COMMANDS, translate } from './native-commands.js';
 
 interface Command {
   summary: string;
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
 function usage(): string {
   const lines = ['Usage: gregor <command> [options]', '', 'Commands:'];
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(24)} ${c.summary}`);
+  for (const [name, summary] of Object.entries(NATIVE_COMMANDS)) lines.push(`  ${name.padEnd(24)} ${summary}`);
   lines.push('', "Kafka's tools, with Kafka's flags (also installed as kafka-*.sh executables):");
   for (const t of TOOLS) lines.push(`  ${t.name.padEnd(24)} ${t.summary}`);
   lines.push('', 'Options:', '  --help     show this help', '  --version  print the version');
@@ -46,6 +48,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const tool = findTool(name);
   if (tool) return runTool(tool, rest, processIo);
+  try {
+    const t = translate(name, rest);
+    if (t) return runTool(findTool(t.tool)!, t.args, processIo);
+  } catch (e) {
+    return reportError(e, `gregor ${name}`, undefined, processIo);
+  }
   const command = COMMANDS[name];
   if (!command) {
     console.error(`gregor: unknown command '${name}'. Run 'gregor --help' for the list.`);

@@ -6,8 +6,15 @@ import type { Tool } from './tool.js';
 import { kafkaTopics } from './kafka-topics.js';
 import { kafkaConfigs } from './kafka-configs.js';
 import { kafkaConsumerGroups } from './kafka-consumer-groups.js';
+import { kafkaConsoleProducer } from './kafka-console-producer.js';
+import { kafkaConsoleConsumer } from './kafka-console-consumer.js';
+import { kafkaProducerPerfTest } from './kafka-producer-perf-test.js';
+import { kafkaConsumerPerfTest } from './kafka-consumer-perf-test.js';
 
-export const TOOLS: readonly Tool[] = [kafkaTopics, kafkaConfigs, kafkaConsumerGroups];
+export const TOOLS: readonly Tool[] = [
+  kafkaTopics, kafkaConsoleProducer, kafkaConsoleConsumer, kafkaConsumerGroups, kafkaConfigs,
+  kafkaProducerPerfTest, kafkaConsumerPerfTest,
+];
 
 /** A tool by any of its names: kafka-topics, kafka-topics.sh, ./kafka-topics.sh, /path/kafka-topics.sh. */
 export function findTool(name: string): Tool | undefined {

@@ -1,0 +1,138 @@
+/**
+ * kafka-console-consumer: prints records of a topic, as Kafka's tool does: values one per line,
+ * optionally with timestamp, partition, offset, headers and key (--property print.*), from the
+ * committed position of --group, from the beginning, or from --offset of a --partition; stops
+ * after --max-messages or --timeout-ms without a record, and reports how many it processed.
+ */
+import { UsageError } from '../support/options.js';
+import { EXIT_OK } from '../support/output.js';
+import { withClient } from '../support/connect.js';
+import { bool, clientProperties, toolProperties, unescapeSeparator } from '../support/client-properties.js';
+import { BOOTSTRAP_OPTIONS, bootstrapOf, type Tool } from './tool.js';
+import { Consumer } from '../../client/consumer/consumer.js';
+import type { ConsumerRecord } from '../../client/consumer/types.js';
+
+interface Format {
+  printKey: boolean;
+  printValue: boolean;
+  printPartition: boolean;
+  printOffset: boolean;
+  printTimestamp: boolean;
+  printHeaders: boolean;
+  keySeparator: string;
+  lineSeparator: string;
+  json: boolean;
+}
+
+function formatRecord(r: ConsumerRecord, f: Format): string {
+  const text = (b: Buffer | null): string => (b === null ? 'null' : b.toString('utf8'));
+  if (f.json) {
+    return JSON.stringify({
+      topic: r.topic, partition: r.partition, offset: r.offset, timestamp: r.timestamp,
+      key: r.key === null ? null : text(r.key), value: r.value === null ? null : text(r.value),
+      headers: Object.fromEntries(r.headers.map(([k, v]) => [k, v === null ? null : text(v)])),
+    }) + f.lineSeparator;
+  }
+  let out = '';
+  if (f.printTimestamp) out += `CreateTime:${r.timestamp}\t`;
+  if (f.printPartition) out += `Partition:${r.partition}\t`;
+  if (f.printOffset) out += `Offset:${r.offset}\t`;
+  if (f.printHeaders) out += `${r.headers.length === 0 ? 'NO_HEADERS' : r.headers.map(([k, v]) => `${k}:${text(v)}`).join(',')}\t`;
+  if (f.printKey) out += text(r.key) + f.keySeparator;
+  if (f.printValue) out += text(r.value);
+  return out + f.lineSeparator;
+}
+
+export const kafkaConsoleConsumer: Tool = {
+  name: 'kafka-console-consumer',
+  summary: 'print the records of a topic',
+  options: [
+    ...BOOTSTRAP_OPTIONS,
+    { name: 'topic', value: 'topic', doc: 'The topic to read (required).' },
+    { name: 'group', value: 'id', doc: 'Consume as a member of this group (committing its position).' },
+    { name: 'from-beginning', doc: 'Start at the earliest record when there is no committed position.' },
+    { name: 'partition', value: 'n', doc: 'Read only this partition (no group).' },
+    { name: 'offset', value: 'earliest|latest|n', doc: 'With --partition: where to start (default latest).' },
+    { name: 'max-messages', value: 'n', doc: 'Stop after this many records.' },
+    { name: 'timeout-ms', value: 'ms', doc: 'Stop when no record arrived for this long.' },
+    { name: 'property', value: 'key=value', repeatable: true, doc: 'print.key, print.value, print.partition, print.offset, print.timestamp, print.headers, key.separator, line.separator.' },
+    { name: 'consumer-property', value: 'key=value', repeatable: true, doc: 'A consumer setting (auto.offset.reset, isolation.level, ...).' },
+    { name: 'consumer.config', value: 'file', doc: 'Consumer settings from a properties file.' },
+    { name: 'isolation-level', value: 'read_committed|read_uncommitted', doc: 'Read only committed transactional records (read_committed).' },
+    { name: 'formatter', value: 'class', doc: 'Accepted for compatibility; the default format is used.' },
+    { name: 'skip-message-on-error', doc: 'Accepted for compatibility.' },
+    { name: 'json', doc: 'Print each record as a JSON object (Gregor extension).' },
+  ],
+  examples: [
+    'kafka-console-consumer.sh --topic quickstart-events --from-beginning --bootstrap-server localhost:9092',
+    'kafka-console-consumer --bootstrap-server localhost:9092 --topic test --group my-group --max-messages 10',
+    'kafka-console-consumer --bootstrap-server localhost:9092 --topic users --from-beginning --property print.key=true --property key.separator=:',
+  ],
+  async run(o, io) {
+    const topic = o.get('topic');
+    if (!topic) throw new UsageError('missing required option --topic');
+    const props = toolProperties(o);
+    const client = clientProperties(o, 'consumer-property', 'consumer.config');
+    const format: Format = {
+      printKey: bool(props.get('print.key'), false),
+      printValue: bool(props.get('print.value'), true),
+      printPartition: bool(props.get('print.partition'), false),
+      printOffset: bool(props.get('print.offset'), false),
+      printTimestamp: bool(props.get('print.timestamp'), false),
+      printHeaders: bool(props.get('print.headers'), false),
+      keySeparator: unescapeSeparator(props.get('key.separator') ?? '\t'),
+      lineSeparator: unescapeSeparator(props.get('line.separator') ?? '\n'),
+      json: o.has('json'),
+    };
+    const maxMessages = o.has('max-messages') ? Number(o.get('max-messages')) : Infinity;
+    const timeoutMs = o.has('timeout-ms') ? Number(o.get('timeout-ms')) : Infinity;
+    if (o.has('partition') && o.has('group')) throw new UsageError('--partition and --group cannot be used together');
+    if (o.has('offset') && !o.has('partition')) throw new UsageError('--offset needs --partition');
+    const isolation = (o.get('isolation-level') ?? client.get('isolation.level') ?? 'read_uncommitted') as 'read_committed' | 'read_uncommitted';
+    const reset = o.has('from-beginning') ? 'earliest' : ((client.get('auto.offset.reset') as 'earliest' | 'latest' | undefined) ?? 'latest');
+    return withClient(bootstrapOf(o), async (kafka) => {
+      const groupId = o.get('group') ?? (o.has('partition') ? undefined : `console-consumer-${Math.floor(Math.random() * 100000)}`);
+      const consumer = new Consumer(kafka, {
+        groupId,
+        autoOffsetReset: reset,
+        enableAutoCommit: o.has('group') ? bool(client.get('enable.auto.commit'), true) : false,
+        isolationLevel: isolation,
+      });
+      let stop = false;
+      const onSignal = (): void => {
+        stop = true;
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      let count = 0;
+      try {
+        if (o.has('partition')) {
+          const partition = Number(o.get('partition'));
+          consumer.assign([{ topic, partition }]);
+          const offset = o.get('offset') ?? 'latest';
+          if (offset === 'earliest' || (offset === 'latest' && o.has('from-beginning'))) await consumer.seekToBeginning([{ topic, partition }]);
+          else if (offset === 'latest') await consumer.seekToEnd([{ topic, partition }]);
+          else consumer.seek(topic, partition, Number(offset));
+        } else {
+          consumer.subscribe([topic]);
+        }
+        let idleSince = Date.now();
+        while (!stop && count < maxMessages && Date.now() - idleSince < timeoutMs) {
+          const records = await consumer.poll(Math.min(500, Number.isFinite(timeoutMs) ? timeoutMs : 500));
+          if (records.length > 0) idleSince = Date.now();
+          for (const r of records) {
+            if (count >= maxMessages) break;
+            io.stdout.write(formatRecord(r, format));
+            count++;
+          }
+        }
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await consumer.close();
+        io.stderr.write(`Processed a total of ${count} messages\n`);
+      }
+      return EXIT_OK;
+    });
+  },
+};
