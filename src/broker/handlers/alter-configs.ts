@@ -19,8 +19,9 @@ import { topicNameProblem } from '../topics/topic-names.js';
 import type { RequestContext } from './api-handler.js';
 import { defineHandler } from './api-handler.js';
 import {
-  brokerSettingsNotDynamic, checkAlterEntries, checkNodeIdName, checkTopicResourceName, duplicateResources, NO_ERROR,
+  brokerSettingsNotDynamic, checkAlterEntries, checkNodeIdName, checkTopicResourceName, NO_ERROR,
   resourceError, ResourceType, unsupportedResourceType, type ResourceError,
+  alterEach,
 } from './config-resources.js';
 
 async function alterResource(r: ResourceIn, validateOnly: boolean, ctx: RequestContext): Promise<ResourceError> {
@@ -60,14 +61,7 @@ export const alterConfigsHandler = defineHandler({
   minVersion: 0,
   maxVersion: 2,
   async handle(request, ctx) {
-    const duplicates = duplicateResources(request.resources);
-    const responses = [];
-    for (const r of request.resources) {
-      const result = duplicates.has(r)
-        ? resourceError(ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.')
-        : await alterResource(r, request.validateOnly, ctx);
-      responses.push({ ...result, resourceType: r.resourceType, resourceName: r.resourceName });
-    }
+    const responses = await alterEach(request.resources, (r) => alterResource(r, request.validateOnly, ctx));
     return { throttleTimeMs: 0, responses };
   },
 });

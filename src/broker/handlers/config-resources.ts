@@ -286,3 +286,22 @@ export function unsupportedResourceType(type: number): ResourceError | undefined
   if (type === ResourceType.CLIENT_METRICS) return resourceError(ErrorCode.INVALID_REQUEST, 'Resource type CLIENT_METRICS is not supported by this broker');
   return undefined;
 }
+
+/**
+ * Alters each resource with `alterOne`, refusing resources named twice in one request, and
+ * shapes the per-resource results as both alter APIs answer them.
+ */
+export async function alterEach<R extends { resourceType: number; resourceName: string }>(
+  resources: readonly R[],
+  alterOne: (r: R) => Promise<{ errorCode: number; errorMessage: string | null }>,
+): Promise<{ errorCode: number; errorMessage: string | null; resourceType: number; resourceName: string }[]> {
+  const duplicates = duplicateResources(resources);
+  const responses = [];
+  for (const r of resources) {
+    const result = duplicates.has(r)
+      ? resourceError(ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.')
+      : await alterOne(r);
+    responses.push({ ...result, resourceType: r.resourceType, resourceName: r.resourceName });
+  }
+  return responses;
+}

@@ -25,8 +25,9 @@ import type { RequestContext } from './api-handler.js';
 import { defineHandler } from './api-handler.js';
 import {
   brokerSettingsNotDynamic, checkAlterEntries, checkNodeIdName, checkTopicResourceName, ConfigOperation,
-  duplicateResources, LOG4J_LEVELS, NO_ERROR, pinoLevelOf, resourceError, ResourceType, ROOT_LOGGER,
+  LOG4J_LEVELS, NO_ERROR, pinoLevelOf, resourceError, ResourceType, ROOT_LOGGER,
   unsupportedResourceType, type ResourceError,
+  alterEach,
 } from './config-resources.js';
 
 const OP_NAMES = ['SET', 'DELETE', 'APPEND', 'SUBTRACT'];
@@ -148,14 +149,7 @@ export const incrementalAlterConfigsHandler = defineHandler({
   minVersion: 0,
   maxVersion: 1,
   async handle(request, ctx) {
-    const duplicates = duplicateResources(request.resources);
-    const responses = [];
-    for (const r of request.resources) {
-      const result = duplicates.has(r)
-        ? resourceError(ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.')
-        : await alterResource(r, request.validateOnly, ctx);
-      responses.push({ ...result, resourceType: r.resourceType, resourceName: r.resourceName });
-    }
+    const responses = await alterEach(request.resources, (r) => alterResource(r, request.validateOnly, ctx));
     return { throttleTimeMs: 0, responses };
   },
 });

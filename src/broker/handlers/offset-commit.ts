@@ -10,6 +10,7 @@ import type { OffsetCommitResponse } from '../../protocol/generated/messages/Off
 import { offsetKey } from '../group/group.js';
 import type { OffsetCommitInput } from '../group/group-offsets.js';
 import { defineHandler } from './api-handler.js';
+import { partitionExists } from '../topics/topic-partitions.js';
 
 export const offsetCommitHandler = defineHandler({
   apiKey: ApiKey.OffsetCommit,
@@ -18,10 +19,7 @@ export const offsetCommitHandler = defineHandler({
   async handle(request, ctx): Promise<OffsetCommitResponse> {
     const v = ctx.apiVersion;
     const { metadata } = ctx.services;
-    const known = (topic: string, partition: number): boolean => {
-      const t = metadata.topic(topic);
-      return t !== undefined && partition >= 0 && partition < t.partitions.length;
-    };
+    const known = (topic: string, partition: number): boolean => partitionExists(metadata, topic, partition);
     const offsets: OffsetCommitInput[] = [];
     for (const t of request.topics) {
       for (const p of t.partitions) {

@@ -9,6 +9,7 @@ import { ApiKey } from '../../protocol/generated/api-registry.js';
 import type { TxnOffsetCommitResponse } from '../../protocol/generated/messages/TxnOffsetCommitResponse.js';
 import { offsetKey } from '../group/group.js';
 import { defineHandler } from './api-handler.js';
+import { partitionExists } from '../topics/topic-partitions.js';
 
 export const txnOffsetCommitHandler = defineHandler({
   apiKey: ApiKey.TxnOffsetCommit,
@@ -17,10 +18,7 @@ export const txnOffsetCommitHandler = defineHandler({
   async handle(request, ctx): Promise<TxnOffsetCommitResponse> {
     const v = ctx.apiVersion;
     const { metadata } = ctx.services;
-    const known = (topic: string, partition: number): boolean => {
-      const t = metadata.topic(topic);
-      return t !== undefined && partition >= 0 && partition < t.partitions.length;
-    };
+    const known = (topic: string, partition: number): boolean => partitionExists(metadata, topic, partition);
     const offsets = request.topics.flatMap((t) => t.partitions.filter((p) => known(t.name, p.partitionIndex)).map((p) => ({
       topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset),
       leaderEpoch: v >= 2 ? (p.committedLeaderEpoch ?? -1) : -1, metadata: p.committedMetadata, commitTimestamp: -1,
