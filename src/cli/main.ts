@@ -7,7 +7,7 @@ import { serve } from './serve.js';
 import { findTool, TOOLS } from './tools/index.js';
 import { runTool } from './support/run-tool.js';
 import { processIo, reportError } from './support/output.js';
-import { NATIVE_COMMANDS, translate } from './native-commands.js';
+import { NATIVE_COMMANDS, nativeHelp, translate } from './native-commands.js';
 
 interface Command {
   summary: string;
@@ -32,7 +32,14 @@ function usage(): string {
   for (const [name, summary] of Object.entries(NATIVE_COMMANDS)) lines.push(`  ${name.padEnd(24)} ${summary}`);
   lines.push('', "Kafka's tools, with Kafka's flags (also installed as kafka-*.sh executables):");
   for (const t of TOOLS) lines.push(`  ${t.name.padEnd(24)} ${t.summary}`);
-  lines.push('', 'Options:', '  --help     show this help', '  --version  print the version');
+  lines.push('', 'Options:', '  --help     show this help (also: gregor <command> --help)', '  --version  print the version');
+  lines.push('', 'Examples:',
+    '  gregor serve',
+    '  gregor topics create orders --partitions 3',
+    "  echo 'hello' | gregor produce orders",
+    '  gregor consume orders --from-beginning',
+    '  gregor groups describe billing -b localhost:9092',
+    '  kafka-topics.sh --describe --topic orders --bootstrap-server localhost:9092');
   return lines.join('\n');
 }
 
@@ -48,6 +55,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const tool = findTool(name);
   if (tool) return runTool(tool, rest, processIo);
+  const help = nativeHelp(name, rest);
+  if (help !== undefined) {
+    console.log(help);
+    return 0;
+  }
   try {
     const t = translate(name, rest);
     if (t) return runTool(findTool(t.tool)!, t.args, processIo);
@@ -56,8 +68,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    console.error(`gregor: unknown command '${name}'. Run 'gregor --help' for the list.`);
-    return 1;
+    console.error(`gregor: unknown command '${name}' (see 'gregor --help' for the list)`);
+    return 2;
   }
   return command.run(rest);
 }

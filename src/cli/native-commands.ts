@@ -12,7 +12,8 @@
  * `-b host:port` is short for --bootstrap-server. Everything else is passed to the tool, so its
  * options (and --help) apply.
  */
-import { UsageError } from './support/options.js';
+import { optionsHelp, UsageError } from './support/options.js';
+import { findTool } from './tools/index.js';
 
 export interface Translation {
   tool: string;
@@ -60,13 +61,13 @@ export function translate(command: string, args: string[]): Translation | undefi
     const [topic, ...more] = rest;
     if (!topic || topic.startsWith('-')) {
       if (topic === '--help' || topic === '-h') return { tool: command === 'produce' ? 'kafka-console-producer' : 'kafka-console-consumer', args: ['--help'] };
-      throw new UsageError(`usage: gregor ${command} <topic> [options]`);
+      throw new UsageError(`a topic is needed: gregor ${command} <topic> [options]`);
     }
     return { tool: command === 'produce' ? 'kafka-console-producer' : 'kafka-console-consumer', args: ['--topic', topic, ...more] };
   }
   if (command === 'perf') {
     const [kind, topic, ...more] = rest;
-    if (kind !== 'produce' && kind !== 'consume') throw new UsageError('usage: gregor perf produce|consume <topic> [options]');
+    if (kind !== 'produce' && kind !== 'consume') throw new UsageError(`unknown action '${kind}' (produce, consume)`);
     const tool = kind === 'produce' ? 'kafka-producer-perf-test' : 'kafka-consumer-perf-test';
     return { tool, args: topic && !topic.startsWith('-') ? ['--topic', topic, ...more] : [topic ?? '', ...more].filter((a) => a !== '') };
   }
@@ -75,11 +76,64 @@ export function translate(command: string, args: string[]): Translation | undefi
   const [action, ...more] = rest;
   if (action === undefined || action === '--help' || action === '-h') return { tool: spec.tool, args: ['--help'] };
   const a = spec.actions[action];
-  if (!a) throw new UsageError(`gregor ${command}: unknown action '${action}' (${Object.keys(spec.actions).join(', ')})`);
+  if (!a) throw new UsageError(`unknown action '${action}' (${Object.keys(spec.actions).join(', ')})`);
   const out = [a.flag];
   if (a.subject && more[0] && !more[0].startsWith('-')) out.push(a.subject, more.shift()!);
   if (command === 'configs') out.push('--entity-type', 'topics');
   return { tool: spec.tool, args: [...out, ...more] };
+}
+
+/** Usage lines and examples of each Gregor command, for `gregor <command> --help`. */
+const NATIVE_HELP: Record<string, { usage: string[]; examples: string[]; tools: string[] }> = {
+  topics: {
+    usage: ['gregor topics create <topic> [--partitions n] [--config k=v]', 'gregor topics list', 'gregor topics describe [topic]', 'gregor topics alter <topic> --partitions n', 'gregor topics delete <topic>'],
+    examples: ['gregor topics create orders --partitions 3', 'gregor topics list -b localhost:9092', 'gregor topics describe orders', 'gregor topics alter orders --partitions 6', 'gregor topics delete orders'],
+    tools: ['kafka-topics'],
+  },
+  produce: {
+    usage: ['gregor produce <topic> [options]   (one record per line of standard input)'],
+    examples: ["echo 'hello' | gregor produce orders", 'gregor produce orders --property parse.key=true --property key.separator=:   (lines key:value)'],
+    tools: ['kafka-console-producer'],
+  },
+  consume: {
+    usage: ['gregor consume <topic> [options]   (runs until Ctrl-C, --max-messages or --timeout-ms)'],
+    examples: ['gregor consume orders --from-beginning', 'gregor consume orders --group billing --max-messages 10', 'gregor consume orders --from-beginning --property print.key=true', 'gregor consume orders --from-beginning --json'],
+    tools: ['kafka-console-consumer'],
+  },
+  groups: {
+    usage: ['gregor groups list', 'gregor groups describe <group> [--members | --state]', 'gregor groups reset-offsets <group> --topic <topic> --to-earliest|--to-latest|--to-offset n|--shift-by n [--execute]', 'gregor groups delete <group>', 'gregor groups delete-offsets <group> --topic <topic>'],
+    examples: ['gregor groups list', 'gregor groups describe billing', 'gregor groups reset-offsets billing --topic orders --to-earliest --execute', 'gregor groups delete billing'],
+    tools: ['kafka-consumer-groups'],
+  },
+  configs: {
+    usage: ['gregor configs describe <topic> [--all]', 'gregor configs alter <topic> --add-config k=v[,k=v] | --delete-config k[,k]'],
+    examples: ['gregor configs describe orders', 'gregor configs alter orders --add-config retention.ms=86400000', 'gregor configs alter orders --delete-config retention.ms'],
+    tools: ['kafka-configs'],
+  },
+  perf: {
+    usage: ['gregor perf produce <topic> --num-records n [--record-size bytes] [--throughput n|-1]', 'gregor perf consume <topic> --messages n'],
+    examples: ['gregor perf produce perf-test --num-records 100000 --record-size 100 --throughput -1', 'gregor perf consume perf-test --messages 100000'],
+    tools: ['kafka-producer-perf-test', 'kafka-consumer-perf-test'],
+  },
+};
+
+/**
+ * The help text of a Gregor command when `args` ask for it (--help, -h, or no action), or
+ * undefined: usage, examples, and the options of the tool(s) it runs.
+ */
+export function nativeHelp(command: string, args: readonly string[]): string | undefined {
+  const h = NATIVE_HELP[command];
+  if (!h) return undefined;
+  const bare = args.length === 0 && command !== 'produce' && command !== 'consume';
+  if (!bare && !args.includes('--help') && !args.includes('-h')) return undefined;
+  const out = [`gregor ${command}: ${NATIVE_COMMANDS[command]}`, '', 'Usage:', ...h.usage.map((u) => `  ${u}`), '',
+    'Examples:', ...h.examples.map((e) => `  ${e}`), '',
+    '-b host:port is short for --bootstrap-server (default localhost:9092).'];
+  for (const name of h.tools) {
+    const tool = findTool(name);
+    if (tool) out.push('', `Options (those of ${name}${h.tools.length > 1 ? `, for ${name === h.tools[0] ? 'produce' : 'consume'}` : ''}):`, optionsHelp(tool.options));
+  }
+  return out.join('\n');
 }
 
 export const NATIVE_COMMANDS: Record<string, string> = {

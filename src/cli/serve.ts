@@ -73,7 +73,7 @@ export async function serve(args: string[]): Promise<number> {
   }
   const parsed = parseArgs(args);
   if (typeof parsed === 'string') {
-    console.error(`gregor serve: ${parsed}\n\n${SERVE_USAGE}`);
+    console.error(`gregor serve: ${parsed} (see 'gregor serve --help')`);
     return 2;
   }
   let config: BrokerConfig;

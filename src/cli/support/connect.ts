@@ -3,9 +3,26 @@
  */
 import { KafkaClient } from '../../client/kafka-client.js';
 import { Admin } from '../../client/admin/admin.js';
+import { ClientError } from '../../client/client-error.js';
+
+/** None of the bootstrap brokers could be reached; names the ones tried (reported as one line). */
+export class BrokerUnreachableError extends Error {
+  override readonly name = 'BrokerUnreachableError';
+  constructor(readonly bootstrap: readonly string[], cause: unknown) {
+    super(`cannot reach ${bootstrap.join(',')}`, { cause });
+  }
+}
 
 export async function withClient<T>(bootstrap: string[], use: (client: KafkaClient) => Promise<T>): Promise<T> {
-  const client = await KafkaClient.connect({ bootstrap, clientId: 'gregor-cli', connectTimeoutMs: 5000, retries: 3 });
+  let client: KafkaClient;
+  try {
+    client = await KafkaClient.connect({ bootstrap, clientId: 'gregor-cli', connectTimeoutMs: 5000, retries: 3 });
+  } catch (e) {
+    // The tool may have taken the address from somewhere other than --bootstrap-server
+    // (kafka-producer-perf-test's --producer-props bootstrap.servers=...): name what was tried.
+    if (e instanceof ClientError && e.code === 'CONNECT') throw new BrokerUnreachableError(bootstrap, e);
+    throw e;
+  }
   try {
     return await use(client);
   } finally {

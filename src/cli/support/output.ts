@@ -4,6 +4,7 @@
  */
 import { ClientError } from '../../client/client-error.js';
 import { UsageError } from './options.js';
+import { BrokerUnreachableError } from './connect.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -30,8 +31,12 @@ export function bold(text: string, io: Io): string {
 /** Turns an error into one line on stderr and an exit code. */
 export function reportError(e: unknown, tool: string, bootstrap: string | undefined, io: Io): number {
   if (e instanceof UsageError) {
-    io.stderr.write(`${tool}: ${e.message}\nRun '${tool} --help' for the options.\n`);
+    io.stderr.write(`${tool}: ${e.message} (see '${tool} --help')\n`);
     return EXIT_USAGE;
+  }
+  if (e instanceof BrokerUnreachableError) {
+    io.stderr.write(`${tool}: cannot reach ${e.bootstrap.join(',')} — is the broker running? (start one with: gregor serve)\n`);
+    return EXIT_FAILURE;
   }
   if (e instanceof ClientError && e.code === 'CONNECT') {
     io.stderr.write(`${tool}: cannot reach ${bootstrap ?? 'the broker'} — is the broker running? (start one with: gregor serve)\n`);

@@ -71,18 +71,20 @@ export const kafkaConfigs: Tool = {
     const type = resourceType(o.get('entity-type'), o);
     const name = o.get('topic') ?? o.get('broker') ?? (o.has('entity-default') ? '' : o.get('entity-name'));
     if (name === undefined) throw new UsageError('--entity-name is required');
+    // Usage is checked before connecting, so a usage error is reported as one (exit 2) even
+    // when no broker is reachable.
+    if (o.has('alter') === o.has('describe')) throw new UsageError('exactly one of --describe or --alter is needed');
+    const ops = o.has('alter') ? [
+      ...[...parseConfigList(o.get('add-config') ?? '')].map(([k, v]) => ({ name: k, op: 'set' as const, value: v })),
+      ...(o.get('delete-config') ?? '').split(',').filter((k) => k.trim()).map((k) => ({ name: k.trim(), op: 'delete' as const })),
+    ] : [];
+    if (o.has('alter') && ops.length === 0) throw new UsageError('--alter needs --add-config or --delete-config');
     return withAdmin(bootstrapOf(o), async (admin) => {
       if (o.has('alter')) {
-        const ops = [
-          ...[...parseConfigList(o.get('add-config') ?? '')].map(([k, v]) => ({ name: k, op: 'set' as const, value: v })),
-          ...(o.get('delete-config') ?? '').split(',').filter((k) => k.trim()).map((k) => ({ name: k.trim(), op: 'delete' as const })),
-        ];
-        if (ops.length === 0) throw new UsageError('--alter needs --add-config or --delete-config');
         await admin.incrementalAlterConfigs(type, name, ops);
         io.stdout.write(`Completed updating config for ${type === 'topic' ? 'topic' : 'broker'} ${name}.\n`);
         return EXIT_OK;
       }
-      if (!o.has('describe')) throw new UsageError('one of --describe or --alter is needed');
       const [desc] = await admin.describeConfigs([{ type, name }], { includeSynonyms: true });
       const entries = (desc?.entries ?? []).filter((e) => o.has('all') || e.source === 'DYNAMIC_TOPIC_CONFIG' || e.source === 'DYNAMIC_BROKER_CONFIG' || e.source === 'STATIC_BROKER_CONFIG');
       if (o.has('json')) {

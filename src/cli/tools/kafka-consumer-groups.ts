@@ -162,6 +162,18 @@ export const kafkaConsumerGroups: Tool = {
     'kafka-consumer-groups --bootstrap-server localhost:9092 --group my-group --reset-offsets --to-earliest --topic orders --execute',
   ],
   async run(o, io) {
+    // Usage is checked before connecting, so a usage error is reported as one (exit 2) even
+    // when no broker is reachable.
+    const actions = ['list', 'describe', 'delete', 'reset-offsets', 'delete-offsets'].filter((a) => o.has(a));
+    if (actions.length !== 1) throw new UsageError('exactly one of --list, --describe, --delete, --reset-offsets, --delete-offsets is needed');
+    const action = actions[0]!;
+    if ((action === 'describe' || action === 'delete') && !o.has('group') && !o.has('all-groups')) throw new UsageError(`--${action} needs --group or --all-groups`);
+    if ((action === 'reset-offsets' || action === 'delete-offsets') && !o.has('group')) throw new UsageError(`--${action} needs --group`);
+    if (action === 'reset-offsets') {
+      resetSpec(o);
+      if (!o.has('topic') && !o.has('all-topics')) throw new UsageError('--reset-offsets needs --topic or --all-topics');
+    }
+    if (action === 'delete-offsets' && !o.has('topic')) throw new UsageError('--delete-offsets needs --topic');
     return withAdmin(bootstrapOf(o), async (admin) => {
       if (o.has('list')) {
         const state = o.get('state');

@@ -108,6 +108,14 @@ export const kafkaTopics: Tool = {
     const actions = ['create', 'list', 'describe', 'alter', 'delete'].filter((a) => o.has(a));
     if (actions.length !== 1) throw new UsageError('exactly one of --create, --list, --describe, --alter, --delete is needed');
     const action = actions[0]!;
+    // Usage is checked before connecting, so a usage error is reported as one (exit 2) even
+    // when no broker is reachable.
+    if (action === 'create' || action === 'alter' || action === 'delete') required(o, 'topic');
+    if (action === 'alter' && !o.has('partitions')) throw new UsageError('--alter needs --partitions (use kafka-configs to change configs)');
+    for (const n of ['partitions', 'replication-factor']) {
+      const v = o.get(n);
+      if (v !== undefined && !/^[1-9]\d*$/.test(v)) throw new UsageError(`--${n} must be a positive whole number, not '${v}'`);
+    }
     return withAdmin(bootstrapOf(o), (admin) => {
       switch (action) {
         case 'create':
