@@ -63,7 +63,10 @@ export function translate(command: string, args: string[]): Translation | undefi
       if (topic === '--help' || topic === '-h') return { tool: command === 'produce' ? 'kafka-console-producer' : 'kafka-console-consumer', args: ['--help'] };
       throw new UsageError(`a topic is needed: gregor ${command} <topic> [options]`);
     }
-    return { tool: command === 'produce' ? 'kafka-console-producer' : 'kafka-console-consumer', args: ['--topic', topic, ...more] };
+    if (command === 'produce') return { tool: 'kafka-console-producer', args: ['--topic', topic, ...more] };
+    // gregor consume reads to the end and stops, unless --follow keeps it waiting for more
+    const follow = more.includes('--follow');
+    return { tool: 'kafka-console-consumer', args: ['--topic', topic, ...more.filter((a) => a !== '--follow'), ...(follow ? [] : ['--until-end'])] };
   }
   if (command === 'perf') {
     const [kind, topic, ...more] = rest;

@@ -10,6 +10,7 @@ import { withClient } from '../support/connect.js';
 import { bool, clientProperties, toolProperties, unescapeSeparator } from '../support/client-properties.js';
 import { BOOTSTRAP_OPTIONS, bootstrapOf, type Tool } from './tool.js';
 import { Consumer } from '../../client/consumer/consumer.js';
+import { Admin } from '../../client/admin/admin.js';
 import type { ConsumerRecord } from '../../client/consumer/types.js';
 
 interface Format {
@@ -62,6 +63,9 @@ export const kafkaConsoleConsumer: Tool = {
     { name: 'formatter', value: 'class', doc: 'Accepted for compatibility; the default format is used.' },
     { name: 'skip-message-on-error', doc: 'Accepted for compatibility.' },
     { name: 'json', doc: 'Print each record as a JSON object (Gregor extension).' },
+    { name: 'format', value: 'value|key-value|json', doc: 'Output format (Gregor extension; key-value prints key, tab, value).' },
+    { name: 'timestamp', value: 'ms|ISO time', doc: 'Start every partition at the first record at or after this time (Gregor extension; no group).' },
+    { name: 'until-end', doc: 'Stop once every partition has been read to its end (Gregor extension).' },
   ],
   examples: [
     'kafka-console-consumer.sh --topic quickstart-events --from-beginning --bootstrap-server localhost:9092',
@@ -82,16 +86,21 @@ export const kafkaConsoleConsumer: Tool = {
       printHeaders: bool(props.get('print.headers'), false),
       keySeparator: unescapeSeparator(props.get('key.separator') ?? '\t'),
       lineSeparator: unescapeSeparator(props.get('line.separator') ?? '\n'),
-      json: o.has('json'),
+      json: o.has('json') || o.get('format') === 'json',
     };
+    if (o.get('format') === 'key-value') format.printKey = true;
+    else if (o.has('format') && o.get('format') !== 'value' && o.get('format') !== 'json') throw new UsageError(`--format is value, key-value or json, not '${o.get('format')}'`);
     const maxMessages = o.has('max-messages') ? Number(o.get('max-messages')) : Infinity;
     const timeoutMs = o.has('timeout-ms') ? Number(o.get('timeout-ms')) : Infinity;
-    if (o.has('partition') && o.has('group')) throw new UsageError('--partition and --group cannot be used together');
-    if (o.has('offset') && !o.has('partition')) throw new UsageError('--offset needs --partition');
+    const startAt = o.get('timestamp');
+    const startTime = startAt === undefined ? undefined : (/^\d+$/.test(startAt) ? Number(startAt) : Date.parse(startAt));
+    if (startTime !== undefined && Number.isNaN(startTime)) throw new UsageError(`--timestamp needs milliseconds or an ISO time, not '${startAt}'`);
+    const manual = o.has('partition') || o.has('offset') || startTime !== undefined;
+    if (manual && o.has('group')) throw new UsageError('--partition, --offset and --timestamp read without a group; drop --group');
     const isolation = (o.get('isolation-level') ?? client.get('isolation.level') ?? 'read_uncommitted') as 'read_committed' | 'read_uncommitted';
     const reset = o.has('from-beginning') ? 'earliest' : ((client.get('auto.offset.reset') as 'earliest' | 'latest' | undefined) ?? 'latest');
     return withClient(bootstrapOf(o), async (kafka) => {
-      const groupId = o.get('group') ?? (o.has('partition') ? undefined : `console-consumer-${Math.floor(Math.random() * 100000)}`);
+      const groupId = o.get('group') ?? (manual ? undefined : `console-consumer-${Math.floor(Math.random() * 100000)}`);
       const consumer = new Consumer(kafka, {
         groupId,
         autoOffsetReset: reset,
@@ -106,18 +115,36 @@ export const kafkaConsoleConsumer: Tool = {
       process.once('SIGTERM', onSignal);
       let count = 0;
       try {
-        if (o.has('partition')) {
-          const partition = Number(o.get('partition'));
-          consumer.assign([{ topic, partition }]);
-          const offset = o.get('offset') ?? 'latest';
-          if (offset === 'earliest' || (offset === 'latest' && o.has('from-beginning'))) await consumer.seekToBeginning([{ topic, partition }]);
-          else if (offset === 'latest') await consumer.seekToEnd([{ topic, partition }]);
-          else consumer.seek(topic, partition, Number(offset));
+        if (manual) {
+          const partitions = o.has('partition')
+            ? [{ topic, partition: Number(o.get('partition')) }]
+            : (await kafka.topic(topic, true)).partitions.map((p) => ({ topic, partition: p.partition }));
+          consumer.assign(partitions);
+          const offset = o.get('offset') ?? (o.has('from-beginning') ? 'earliest' : 'latest');
+          if (startTime !== undefined) {
+            const found = await new Admin(kafka).listOffsets(partitions, { timestamp: startTime });
+            for (const p of partitions) {
+              const at = found.get(topic)?.get(p.partition)?.offset ?? -1;
+              if (at >= 0) consumer.seek(topic, p.partition, at);
+              else await consumer.seekToEnd([p]);
+            }
+          } else if (offset === 'earliest') await consumer.seekToBeginning(partitions);
+          else if (offset === 'latest') await consumer.seekToEnd(partitions);
+          else for (const p of partitions) consumer.seek(topic, p.partition, Number(offset));
         } else {
           consumer.subscribe([topic]);
         }
+        const atEnd = (): boolean => {
+          const assigned = consumer.assignment();
+          return assigned.length > 0 && assigned.every((p) => {
+            const hw = consumer.highWatermark(p.topic, p.partition);
+            const pos = consumer.position(p.topic, p.partition);
+            return hw >= 0 && pos !== null && pos >= hw;
+          });
+        };
         let idleSince = Date.now();
         while (!stop && count < maxMessages && Date.now() - idleSince < timeoutMs) {
+          if (o.has('until-end') && atEnd()) break;
           const records = await consumer.poll(Math.min(500, Number.isFinite(timeoutMs) ? timeoutMs : 500));
           if (records.length > 0) idleSince = Date.now();
           for (const r of records) {

@@ -3,8 +3,9 @@
  * parse.key / key.separator split a key off each line, parse.headers reads headers, acks and
  * compression come from the flags or producer properties.
  */
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { UsageError } from '../support/options.js';
+import { keyValues, UsageError } from '../support/options.js';
 import { EXIT_OK } from '../support/output.js';
 import { withClient } from '../support/connect.js';
 import { bool, clientProperties, toolProperties, unescapeSeparator } from '../support/client-properties.js';
@@ -42,6 +43,11 @@ export const kafkaConsoleProducer: Tool = {
     { name: 'sync', doc: 'Send each line on its own and wait for it.' },
     { name: 'partition', value: 'n', doc: 'Write every record to this partition (Gregor extension).' },
     { name: 'timeout', value: 'ms', doc: 'Linger before sending a batch (default 1000 in Kafka; here 5).' },
+    { name: 'file', value: 'path', doc: 'Read the lines from this file instead of standard input (Gregor extension).' },
+    { name: 'key-separator', value: 'text', doc: 'Split a key off each line at this separator (Gregor extension; same as parse.key=true with key.separator).' },
+    { name: 'header', value: 'key=value', repeatable: true, doc: 'Add this header to every record (Gregor extension).' },
+    { name: 'acks', value: '0|1|-1|all', doc: 'Same as --request-required-acks (Gregor extension).' },
+    { name: 'compression', value: 'none|gzip|snappy|lz4|zstd', doc: 'Same as --compression-codec (Gregor extension).' },
   ],
   examples: [
     'kafka-console-producer.sh --topic quickstart-events --bootstrap-server localhost:9092',
@@ -53,16 +59,17 @@ export const kafkaConsoleProducer: Tool = {
     if (!topic) throw new UsageError('missing required option --topic');
     const props = toolProperties(o);
     const client = clientProperties(o, 'producer-property', 'producer.config');
-    const parseKey = bool(props.get('parse.key'), false);
-    const keySeparator = unescapeSeparator(props.get('key.separator') ?? '\t');
+    const parseKey = bool(props.get('parse.key'), false) || o.has('key-separator');
+    const keySeparator = unescapeSeparator(o.get('key-separator') ?? props.get('key.separator') ?? '\t');
+    const fixedHeaders = [...keyValues(o.all('header'), '\u0000')];
     const parseHeadersOn = bool(props.get('parse.headers'), false);
     const headersDelimiter = unescapeSeparator(props.get('headers.delimiter') ?? '\t');
     const headersSeparator = unescapeSeparator(props.get('headers.separator') ?? ',');
     const headersKeySeparator = unescapeSeparator(props.get('headers.key.separator') ?? ':');
-    const acksText = o.get('request-required-acks') ?? client.get('acks') ?? '-1';
+    const acksText = o.get('request-required-acks') ?? o.get('acks') ?? client.get('acks') ?? '-1';
     const acks = acksText === 'all' ? -1 : Number(acksText);
     if (![0, 1, -1].includes(acks)) throw new UsageError(`acks must be 0, 1, -1 or all, not '${acksText}'`);
-    const compression = codecOf(o.get('compression-codec') ?? client.get('compression.type'));
+    const compression = codecOf(o.get('compression-codec') ?? o.get('compression') ?? client.get('compression.type'));
     const partition = o.has('partition') ? Number(o.get('partition')) : undefined;
     return withClient(bootstrapOf(o), async (kafka) => {
       const producer = new Producer(kafka, {
@@ -71,8 +78,11 @@ export const kafkaConsoleProducer: Tool = {
         batchSize: Number(client.get('batch.size') ?? 16384),
         idempotent: bool(client.get('enable.idempotence'), false),
       });
-      const prompt = io.stdin.isTTY === true;
-      const lines = createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
+      const file = o.get('file');
+      const input = file ? createReadStream(file) : io.stdin;
+      if (file) await new Promise<void>((resolve, reject) => (input as ReturnType<typeof createReadStream>).once('open', () => resolve()).once('error', (e) => reject(new UsageError(`cannot read ${file}: ${e.message}`))));
+      const prompt = io.stdin.isTTY === true && !file;
+      const lines = createInterface({ input, crlfDelay: Infinity, terminal: false });
       const sends: Promise<unknown>[] = [];
       if (prompt) io.stdout.write('>');
       for await (const raw of lines) {
@@ -90,7 +100,7 @@ export const kafkaConsoleProducer: Tool = {
           key = line.slice(0, i);
           line = line.slice(i + keySeparator.length);
         }
-        const sent = producer.send(topic, [{ key, value: line, headers: headers.map(([k, v]) => [k, v ?? ''] as [string, string]), partition }]);
+        const sent = producer.send(topic, [{ key, value: line, headers: [...fixedHeaders, ...headers.map(([k, v]) => [k, v ?? ''] as [string, string])], partition }]);
         if (o.has('sync')) await sent;
         else sends.push(sent);
         if (prompt) io.stdout.write('>');

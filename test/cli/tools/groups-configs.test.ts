@@ -86,7 +86,7 @@ describe('consumer groups, configs, topic changes', { skip }, () => {
     });
 
     it('with a member consuming: --describe names it, --reset-offsets refuses', async () => {
-      const live = startGregor(['consume', topic, '-b', b, '--group', 'live-group', '--from-beginning']);
+      const live = startGregor(['consume', topic, '-b', b, '--group', 'live-group', '--from-beginning', '--follow']);
       try {
         await live.waitForOutput((out) => lines(out).length === 9, 'the live member reading the topic');
         const [members, state, reset] = await Promise.all([

@@ -12,6 +12,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestBroker, type TestBroker } from '../../support/broker.js';
 import { kcatConsume, kcatMissing, kcatProduce, type KcatRecord } from '../../support/clients/kcat.js';
 import { javaPartitionFor } from '../../support/clients/murmur2.js';
@@ -143,7 +146,7 @@ describe('console tools and other clients', { skip }, () => {
     for (const g of got) assert.equal(g.partition, javaPartitionFor(g.key, PARTITIONS));
 
     // The same records through gregor consume, which runs until interrupted.
-    const running = startGregor(['consume', 'to-kafkajs', '-b', b, '--from-beginning', '--property', 'print.key=true', '--property', 'key.separator==']);
+    const running = startGregor(['consume', 'to-kafkajs', '-b', b, '--from-beginning', '--follow', '--property', 'print.key=true', '--property', 'key.separator==']);
     try {
       await running.waitForOutput((out) => lines(out).length >= values.length, 'every record');
     } finally {
@@ -152,5 +155,34 @@ describe('console tools and other clients', { skip }, () => {
     }
     assert.deepEqual(lines(running.stdout()).sort(), [...values].sort());
     assert.match(running.stderr(), new RegExp(`^Processed a total of ${values.length} messages\n$`));
+  });
+});
+
+describe('gregor consume', () => {
+  let broker: TestBroker;
+  before(async () => {
+    broker = await startTestBroker();
+  });
+  after(async () => {
+    await broker?.stop();
+  });
+
+  it('reads to the end and stops unless --follow; --offset, --timestamp and --format choose where and how', async () => {
+    const b = broker.bootstrap;
+    const file = join(tmpdir(), `gregor-lines-${process.pid}.txt`);
+    writeFileSync(file, 'k1:one\nk2:two\nk3:three\n');
+    const produced = await gregor(['produce', 'ends', '-b', b, '--file', file, '--key-separator', ':', '--header', 'src=file']);
+    assert.equal(produced.code, 0, produced.stderr);
+    const all = await gregor(['consume', 'ends', '-b', b, '--from-beginning', '--format', 'key-value']);
+    assert.equal(all.code, 0, all.stderr);
+    assert.deepEqual(all.stdout.trim().split('\n'), ['k1\tone', 'k2\ttwo', 'k3\tthree']);
+    const fromOne = await gregor(['consume', 'ends', '-b', b, '--offset', '1', '--format', 'json']);
+    const records = fromOne.stdout.trim().split('\n').map((l) => JSON.parse(l) as { offset: number; key: string; headers: Record<string, string> });
+    assert.deepEqual(records.map((r) => r.offset), [1, 2]);
+    assert.equal(records[0]!.headers.src, 'file');
+    const byTime = await gregor(['consume', 'ends', '-b', b, '--timestamp', '2000-01-01T00:00:00Z']);
+    assert.deepEqual(byTime.stdout.trim().split('\n'), ['one', 'two', 'three']);
+    const future = await gregor(['consume', 'ends', '-b', b, '--timestamp', String(Date.now() + 3_600_000)]);
+    assert.equal(future.stdout.trim(), '', 'nothing at or after a future time');
   });
 });
