@@ -29,7 +29,9 @@ async function create(admin: Admin, o: ParsedOptions, io: Io): Promise<number> {
 async function list(admin: Admin, o: ParsedOptions, io: Io): Promise<number> {
   const names = await admin.listTopics({ includeInternal: !o.has('exclude-internal') });
   const filter = o.get('topic');
-  for (const n of names.sort()) if (!filter || new RegExp(`^${filter}$`).test(n)) io.stdout.write(`${n}\n`);
+  const shown = names.sort().filter((n) => !filter || new RegExp(`^${filter}$`).test(n));
+  if (o.has('json')) io.stdout.write(`${JSON.stringify(shown)}\n`);
+  else for (const n of shown) io.stdout.write(`${n}\n`);
   return EXIT_OK;
 }
 
@@ -43,6 +45,13 @@ async function describe(admin: Admin, o: ParsedOptions, io: Io): Promise<number>
   }
   const topics = await admin.describeTopics(names.sort());
   const configs = await admin.describeConfigs(topics.map((t) => ({ type: 'topic' as const, name: t.name })));
+  if (o.has('json')) {
+    io.stdout.write(`${JSON.stringify(topics.map((t) => ({
+      ...t,
+      configs: Object.fromEntries((configs.find((c) => c.name === t.name)?.entries ?? []).filter((e) => e.source === 'DYNAMIC_TOPIC_CONFIG').map((e) => [e.name, e.value])),
+    })))}\n`);
+    return EXIT_OK;
+  }
   for (const t of topics) {
     const overrides = configs.find((c) => c.name === t.name)?.entries.filter((e) => e.source === 'DYNAMIC_TOPIC_CONFIG') ?? [];
     const rf = t.partitions[0]?.replicas.length ?? 0;
@@ -97,6 +106,7 @@ export const kafkaTopics: Tool = {
     { name: 'if-exists', doc: 'With --delete/--describe: succeed if the topic does not exist.' },
     { name: 'exclude-internal', doc: 'Leave internal topics out of --list and --describe.' },
     { name: 'command-config', value: 'file', doc: 'Client properties file (accepted; not needed by Gregor).' },
+    { name: 'json', doc: 'Print JSON (--list, --describe; Gregor extension).' },
   ],
   examples: [
     'kafka-topics.sh --create --topic quickstart-events --bootstrap-server localhost:9092',

@@ -11,10 +11,11 @@
  *
  * Exit codes: 0 success, 1 failure, 2 usage error (src/cli/support/output.ts).
  */
-import { before, describe, it } from 'node:test';
+import { before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunResult } from '../../support/clients/process.js';
 import { gregor, inParallel, KAFKA_BIN_DIR, kafkaScripts, lines, sh, unusedPort } from '../../support/cli.js';
+import { startTestBroker } from '../../support/broker.js';
 
 const PARALLEL = 3;
 
@@ -179,4 +180,20 @@ describe('bad usage', () => {
     assert.equal(r.code, 2, show('kafka-topics.sh', r));
     assert.deepEqual(lines(r.stderr), ["kafka-topics: missing required option --topic (see 'kafka-topics --help')"]);
   });
+});
+
+test('kafka-topics --json lists and describes topics for scripts', async () => {
+  const broker = await startTestBroker();
+  try {
+    const created = await gregor(['topics', 'create', 'json-topic', '--partitions', '2', '--config', 'retention.ms=1000', '-b', broker.bootstrap]);
+    assert.equal(created.code, 0, created.stderr);
+    const listed = JSON.parse((await gregor(['topics', 'list', '--json', '-b', broker.bootstrap])).stdout) as string[];
+    assert.ok(listed.includes('json-topic'));
+    const [described] = JSON.parse((await gregor(['topics', 'describe', 'json-topic', '--json', '-b', broker.bootstrap])).stdout) as { name: string; partitions: unknown[]; configs: Record<string, string> }[];
+    assert.equal(described!.name, 'json-topic');
+    assert.equal(described!.partitions.length, 2);
+    assert.deepEqual(described!.configs, { 'retention.ms': '1000' });
+  } finally {
+    await broker.stop();
+  }
 });
