@@ -17,10 +17,9 @@ import { BrokerServer, type BoundListener } from './net/broker-server.js';
 import { ReplicaManager } from './replica/replica-manager.js';
 import type { BrokerServices } from './services.js';
 import { TopicManager } from './topics/topic-manager.js';
-import { InternalTopicLog } from './coordinator/internal-topic-log.js';
-import { GroupCoordinator } from './group/group-coordinator.js';
+import { groupCoordinatorFromConfig, transactionCoordinatorFromConfig } from './coordinator/coordinators-from-config.js';
 import { ProducerIdManager } from './producer/producer-id-manager.js';
-import { TransactionCoordinator } from './txn/transaction-coordinator.js';
+import type { TransactionCoordinator } from './txn/transaction-coordinator.js';
 
 export interface BrokerOptions {
   config: BrokerConfig;
@@ -83,12 +82,12 @@ export class Broker {
     const replicas = new ReplicaManager(logs, config, nodeId);
     for (const t of metadata.topics()) replicas.addTopic(t);
     const topics = new TopicManager(metadata, replicas, config, nodeId);
-    const groups = Broker.groupCoordinator(config, { metadata, topics, replicas, clock, logger });
+    const groups = groupCoordinatorFromConfig(config, { metadata, topics, replicas, clock, logger });
     topics.onTopicDeleted = (name) => groups.topicDeleted(name);
     const loaded = groups.load();
     groups.start();
     const producerIds = new ProducerIdManager(metadata);
-    const transactions = Broker.transactionCoordinator(config, { metadata, topics, replicas, clock, logger, groups, producerIds });
+    const transactions = transactionCoordinatorFromConfig(config, { metadata, topics, replicas, clock, logger, groups, producerIds });
     const txnLoaded = transactions.load();
     transactions.start();
     if (txnLoaded > 0) logger.info({ records: txnLoaded, transactionalIds: transactions.all().length }, 'transactions loaded');
@@ -106,61 +105,6 @@ export class Broker {
       'Gregor broker started',
     );
     return new Broker(services, server, listeners);
-  }
-
-  private static groupCoordinator(
-    config: BrokerConfig,
-    s: { metadata: MetadataStore; topics: TopicManager; replicas: ReplicaManager; clock: Clock; logger: Logger },
-  ): GroupCoordinator {
-    const log = new InternalTopicLog({
-      name: '__consumer_offsets',
-      partitions: config.int('offsets.topic.num.partitions'),
-      replicationFactor: config.int('offsets.topic.replication.factor'),
-      configs: {
-        'cleanup.policy': 'compact',
-        'compression.type': 'producer',
-        'segment.bytes': String(config.int('offsets.topic.segment.bytes')),
-      },
-    }, s.metadata, s.topics, s.replicas, s.clock);
-    return new GroupCoordinator({
-      clock: s.clock,
-      logger: s.logger,
-      log,
-      membership: {
-        minSessionTimeoutMs: config.int('group.min.session.timeout.ms'),
-        maxSessionTimeoutMs: config.int('group.max.session.timeout.ms'),
-        initialRebalanceDelayMs: config.int('group.initial.rebalance.delay.ms'),
-        maxGroupSize: config.int('group.max.size'),
-      },
-      offsets: {
-        maxMetadataBytes: config.int('offset.metadata.max.bytes'),
-        retentionMs: config.int('offsets.retention.minutes') * 60_000,
-      },
-      retentionCheckIntervalMs: config.int('offsets.retention.check.interval.ms'),
-    });
-  }
-
-  private static transactionCoordinator(
-    config: BrokerConfig,
-    s: { metadata: MetadataStore; topics: TopicManager; replicas: ReplicaManager; clock: Clock; logger: Logger; groups: GroupCoordinator; producerIds: ProducerIdManager },
-  ): TransactionCoordinator {
-    const log = new InternalTopicLog({
-      name: '__transaction_state',
-      partitions: config.int('transaction.state.log.num.partitions'),
-      replicationFactor: config.int('transaction.state.log.replication.factor'),
-      configs: {
-        'cleanup.policy': 'compact',
-        'compression.type': 'uncompressed',
-        'segment.bytes': String(config.int('transaction.state.log.segment.bytes')),
-        'min.insync.replicas': String(Math.min(config.int('transaction.state.log.min.isr'), s.metadata.brokers().length)),
-      },
-    }, s.metadata, s.topics, s.replicas, s.clock);
-    return new TransactionCoordinator({
-      clock: s.clock, logger: s.logger, log, replicas: s.replicas, groups: s.groups, producerIds: s.producerIds,
-      maxTimeoutMs: config.int('transaction.max.timeout.ms'),
-      idExpirationMs: config.int('transactional.id.expiration.ms'),
-      abortCheckIntervalMs: config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
-    });
   }
 
   /** The port clients reach the first listener on. */

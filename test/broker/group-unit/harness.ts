@@ -18,9 +18,10 @@
 import { ManualClock, type Clock } from '../../../src/common/clock.js';
 import { silentLogger } from '../../../src/common/logger.js';
 import { BrokerConfig } from '../../../src/broker/config/broker-config.js';
-import { InternalTopicLog } from '../../../src/broker/coordinator/internal-topic-log.js';
+import type { InternalTopicLog } from '../../../src/broker/coordinator/internal-topic-log.js';
+import { groupCoordinatorFromConfig } from '../../../src/broker/coordinator/coordinators-from-config.js';
 import { Group } from '../../../src/broker/group/group.js';
-import { GroupCoordinator } from '../../../src/broker/group/group-coordinator.js';
+import type { GroupCoordinator } from '../../../src/broker/group/group-coordinator.js';
 import type { JoinOutcome, ProtocolOffer, SyncOutcome } from '../../../src/broker/group/group-member.js';
 import {
   GroupMembership, type GroupDirectory, type JoinRequest, type MembershipConfig, type SyncRequest,
@@ -333,32 +334,8 @@ export async function coordinatorHarness(o: CoordinatorOptions = {}): Promise<Co
   const replicas = new ReplicaManager(logs, config, config.nodeId);
   for (const t of metadata.topics()) replicas.addTopic(t);
   const topics = new TopicManager(metadata, replicas, config, config.nodeId);
-  const log = new InternalTopicLog({
-    name: '__consumer_offsets',
-    partitions: config.int('offsets.topic.num.partitions'),
-    replicationFactor: config.int('offsets.topic.replication.factor'),
-    configs: {
-      'cleanup.policy': 'compact',
-      'compression.type': 'producer',
-      'segment.bytes': String(config.int('offsets.topic.segment.bytes')),
-    },
-  }, metadata, topics, replicas, clock);
-  const coordinator = new GroupCoordinator({
-    clock,
-    logger,
-    log,
-    membership: {
-      minSessionTimeoutMs: config.int('group.min.session.timeout.ms'),
-      maxSessionTimeoutMs: config.int('group.max.session.timeout.ms'),
-      initialRebalanceDelayMs: config.int('group.initial.rebalance.delay.ms'),
-      maxGroupSize: config.int('group.max.size'),
-    },
-    offsets: {
-      maxMetadataBytes: config.int('offset.metadata.max.bytes'),
-      retentionMs: config.int('offsets.retention.minutes') * 60_000,
-    },
-    retentionCheckIntervalMs: config.int('offsets.retention.check.interval.ms'),
-  });
+  const coordinator = groupCoordinatorFromConfig(config, { metadata, topics, replicas, clock, logger });
+  const log = coordinator.topicLog;
   topics.onTopicDeleted = (name) => coordinator.topicDeleted(name);
   const loaded = coordinator.load();
   let closed = false;
