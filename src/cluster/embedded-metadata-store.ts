@@ -108,6 +108,18 @@ export class EmbeddedMetadataStore implements MetadataStore {
     });
   }
 
+  updatePartitions(name: string, partitions: PartitionMetadata[]): Promise<void> {
+    return this.change(() => {
+      const t = this.topicsByName.get(name);
+      if (!t) throw new Error(`no topic ${name}`);
+      for (const p of partitions) {
+        const i = t.partitions.findIndex((x) => x.partition === p.partition);
+        if (i < 0) throw new Error(`no partition ${name}-${p.partition}`);
+        t.partitions[i] = structuredClone(p);
+      }
+    });
+  }
+
   setTopicConfigs(name: string, configs: Record<string, string>): Promise<void> {
     return this.change(() => {
       const t = this.topicsByName.get(name);

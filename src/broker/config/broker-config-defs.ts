@@ -78,7 +78,6 @@ const BROKER_DEFS: ConfigDef[] = [
   { name: 'transaction.max.timeout.ms', type: 'int', default: '900000', validate: atLeast(1), doc: 'Longest transaction timeout a producer may ask for.' },
   { name: 'transactional.id.expiration.ms', type: 'int', default: '604800000', validate: atLeast(1), doc: 'Forget a transactional id unused this long.' },
   { name: 'producer.id.expiration.ms', type: 'int', default: '86400000', validate: atLeast(1), doc: 'Forget an idempotent producer idle this long.' },
-  { name: 'log.message.format.version', type: 'string', default: null, doc: 'Old message format setting.' + NO_EFFECT },
   { name: 'group.coordinator.rebalance.protocols', type: 'list', default: 'classic', validate: oneOf('classic', 'consumer', 'share'), doc: 'Group protocols served (classic is what Gregor implements).' },
 ];
 

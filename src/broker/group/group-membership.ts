@@ -375,7 +375,7 @@ export class GroupMembership {
       group.pendingSyncMembers.add(m.memberId);
     }
     const generation = group.generationId;
-    group.syncTimer = this.clock.schedule(group.rebalanceTimeoutMs(), () => this.syncDeadlinePassed(group, generation));
+    group.syncTimer = this.clock.schedule(group.syncTimeoutMs(), () => this.syncDeadlinePassed(group, generation));
   }
 
   private syncDeadlinePassed(group: Group, generation: number): void {

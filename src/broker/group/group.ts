@@ -82,6 +82,19 @@ export class Group {
     return max;
   }
 
+  /**
+   * How long members have to send SyncGroup after a join phase: the rebalance timeout, but never
+   * less than the longest session timeout. Kafka 3.0+ uses the rebalance timeout alone, which makes
+   * a client that leaves it unset (0, as KafkaJS's raw JoinGroup does) race its own prompt SyncGroup;
+   * Kafka 2.x had no sync deadline at all. The floor keeps such members while still removing
+   * members that never sync.
+   */
+  syncTimeoutMs(): number {
+    let max = this.rebalanceTimeoutMs();
+    for (const m of this.members.values()) max = Math.max(max, m.sessionTimeoutMs);
+    return max;
+  }
+
   /** Protocol names every member offers. */
   candidateProtocols(): Set<string> {
     let set: Set<string> | undefined;

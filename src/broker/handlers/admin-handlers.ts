@@ -1,6 +1,6 @@
 /**
  * The topic- and cluster-administration handlers (CreateTopics, DeleteTopics, CreatePartitions,
- * the config APIs, DeleteRecords, DescribeCluster, DescribeLogDirs).
+ * the config APIs, DeleteRecords, DescribeCluster, DescribeLogDirs, ElectLeaders).
  */
 import type { ApiHandler } from './api-handler.js';
 import { alterConfigsHandler } from './alter-configs.js';
@@ -11,6 +11,7 @@ import { deleteTopicsHandler } from './delete-topics.js';
 import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { describeLogDirsHandler } from './describe-log-dirs.js';
+import { electLeadersHandler } from './elect-leaders.js';
 import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js';
 
 export const ADMIN_HANDLERS: readonly ApiHandler<never>[] = [
@@ -23,4 +24,5 @@ export const ADMIN_HANDLERS: readonly ApiHandler<never>[] = [
   createPartitionsHandler,
   incrementalAlterConfigsHandler,
   describeClusterHandler,
+  electLeadersHandler,
 ] as unknown as ApiHandler<never>[];

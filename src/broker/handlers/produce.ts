@@ -37,7 +37,7 @@ function appendOne(ctx: RequestContext, partition: Partition, records: Buffer, a
   }
   let bytes = v <= 2 ? upConvertLegacy(records) : records;
   const codec = topicCodec(config.compressionType);
-  if (codec !== undefined) bytes = recompress(bytes, codec);
+  if (codec !== undefined) bytes = recompress(bytes, codec, { gzip: config.gzipLevel, zstd: config.zstdLevel });
   const r = partition.append(bytes);
   return {
     out: {

@@ -39,6 +39,8 @@ export interface MetadataStore {
   createTopic(topic: TopicMetadata): Promise<void>;
   deleteTopic(name: string): Promise<void>;
   addPartitions(name: string, partitions: PartitionMetadata[]): Promise<void>;
+  /** Replaces existing partitions of a topic (leader, leader epoch, ISR, replicas). */
+  updatePartitions(name: string, partitions: PartitionMetadata[]): Promise<void>;
   setTopicConfigs(name: string, configs: Record<string, string>): Promise<void>;
   /** Reserves `size` producer ids, durably and never twice; resolves to the first of them. */
   allocateProducerIds(size: number): Promise<bigint>;

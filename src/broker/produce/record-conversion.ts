@@ -5,7 +5,7 @@
  *  - recompression when a topic's compression.type names a codec other than the producer's.
  * The common case (v2 batches, compression.type=producer) never comes here.
  */
-import { CompressionType } from '../../protocol/compression/index.js';
+import { CompressionType, type CompressionLevels } from '../../protocol/compression/index.js';
 import { buildRecordBatch } from '../../protocol/records/batch-builder.js';
 import { batchesIn } from '../../protocol/records/batch-iterator.js';
 import { recordsOfHeader } from '../../protocol/records/batch-reader.js';
@@ -35,7 +35,7 @@ export function upConvertLegacy(records: Buffer): Buffer {
 }
 
 /** The batches re-encoded with `codec` where they use another (control batches stay as they are). */
-export function recompress(records: Buffer, codec: CompressionType): Buffer {
+export function recompress(records: Buffer, codec: CompressionType, levels: CompressionLevels = {}): Buffer {
   const parts: Buffer[] = [];
   for (const span of batchesIn(records)) {
     const h = span.header;
@@ -49,6 +49,7 @@ export function recompress(records: Buffer, codec: CompressionType): Buffer {
     }));
     parts.push(buildRecordBatch(inputs, {
       compression: codec,
+      compressionLevels: levels,
       producerId: h.producerId,
       producerEpoch: h.producerEpoch,
       baseSequence: h.baseSequence,

@@ -41,6 +41,27 @@ export class ReplicaManager {
     }
   }
 
+  /**
+   * Applies new leaders and leader epochs of a topic: partitions this broker now leads are opened,
+   * those it keeps get their new epoch, those it no longer leads stop being served here.
+   */
+  updateLeadership(topic: TopicMetadata): void {
+    const list = this.partitions.get(topic.name) ?? [];
+    for (const p of topic.partitions) {
+      const held = list[p.partition];
+      if (p.leader !== this.nodeId) {
+        if (held) {
+          held.notifyWaiters();
+          delete list[p.partition];
+        }
+      } else if (held) {
+        held.leaderEpoch = p.leaderEpoch;
+      }
+    }
+    this.partitions.set(topic.name, list);
+    this.addTopic(topic);
+  }
+
   /** Applies changed topic configuration to the topic's logs. */
   updateConfig(topic: TopicMetadata): void {
     this.logs.updateConfig(topic.name, this.config.topicLogConfig(topic.configs));

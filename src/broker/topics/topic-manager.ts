@@ -15,11 +15,18 @@ import { logConfigFrom, TOPIC_CONFIG_BY_NAME } from '../../storage/log-config.js
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { MetadataStore, PartitionMetadata, TopicMetadata } from '../metadata/metadata-store.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
+import { electLeader } from './leader-election.js';
+import { manualAssignmentProblem } from './replica-assignment.js';
 import { collisionKey, INTERNAL_TOPICS, topicNameProblem } from './topic-names.js';
 
 export interface TopicError {
   errorCode: number;
   errorMessage: string | null;
+}
+
+export interface ElectionResult {
+  topic: string;
+  partitions: { partitionId: number; errorCode: number; errorMessage: string | null }[];
 }
 
 export const OK: TopicError = { errorCode: ErrorCode.NONE, errorMessage: null };
@@ -94,19 +101,22 @@ export class TopicManager {
   private plan(spec: CreateTopicSpec): TopicError | PartitionMetadata[] {
     const brokers = this.brokerIds();
     if (spec.assignments && spec.assignments.length > 0) {
-      if (spec.numPartitions !== -1 || spec.replicationFactor !== -1) {
-        return fail(ErrorCode.INVALID_REQUEST, 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.');
+      if (spec.replicationFactor !== -1) return fail(ErrorCode.INVALID_REQUEST, 'A manual partition assignment was specified, but replication factor was not set to -1.');
+      if (spec.numPartitions !== -1) return fail(ErrorCode.INVALID_REQUEST, 'A manual partition assignment was specified, but numPartitions was not set to -1.');
+      const registered = new Set(brokers);
+      const byIndex = new Map<number, number[]>();
+      let rf: number | undefined;
+      for (const a of spec.assignments) {
+        if (byIndex.has(a.partitionIndex)) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Found multiple manual partition assignments for partition ${a.partitionIndex}`);
+        const problem = manualAssignmentProblem(a.brokerIds, registered, rf);
+        if (problem) return problem;
+        rf = a.brokerIds.length;
+        byIndex.set(a.partitionIndex, a.brokerIds);
       }
-      const sorted = [...spec.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex);
-      if (sorted.some((a, i) => a.partitionIndex !== i)) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'Partitions should be a consecutive 0-based integer sequence');
-      for (const a of sorted) {
-        if (a.brokerIds.length === 0 || new Set(a.brokerIds).size !== a.brokerIds.length) {
-          return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Invalid replica assignment for partition ${a.partitionIndex}`);
-        }
-        const unknown = a.brokerIds.find((b) => !brokers.includes(b));
-        if (unknown !== undefined) return fail(ErrorCode.BROKER_NOT_AVAILABLE, `Unknown broker ${unknown} in the assignment of partition ${a.partitionIndex}`);
+      for (let i = 0; i < byIndex.size; i++) {
+        if (!byIndex.has(i)) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'partitions should be a consecutive 0-based integer sequence');
       }
-      return sorted.map((a) => this.partitionOn(a.partitionIndex, a.brokerIds));
+      return [...byIndex.keys()].sort((a, b) => a - b).map((i) => this.partitionOn(i, byIndex.get(i)!));
     }
     const count = spec.numPartitions === -1 ? this.config.int('num.partitions') : spec.numPartitions;
     const rf = spec.replicationFactor === -1 ? this.config.int('default.replication.factor') : spec.replicationFactor;
@@ -168,24 +178,19 @@ export class TopicManager {
     const topic = this.metadata.topic(name);
     if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
     const current = topic.partitions.length;
-    if (count < current) return fail(ErrorCode.INVALID_PARTITIONS, `Topic currently has ${current} partitions, which is higher than the requested ${count}.`);
-    if (count === current) return fail(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partitions.`);
+    if (count === current) return fail(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partition(s).`);
+    if (count < current) return fail(ErrorCode.INVALID_PARTITIONS, `The topic ${name} currently has ${current} partition(s); ${count} would not be an increase.`);
     const rf = topic.partitions[0]?.replicas.length ?? 1;
     const brokers = this.brokerIds();
     if (assignments && assignments.length !== count - current) {
-      return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Increasing the number of partitions by ${count - current} but ${assignments.length} assignments provided.`);
+      return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Attempted to add ${count - current} additional partition(s), but only ${assignments.length} assignment(s) were specified.`);
     }
+    const registered = new Set(brokers);
     const added: PartitionMetadata[] = [];
     for (let i = current; i < count; i++) {
       const replicas = assignments ? assignments[i - current]! : rotate(brokers, i).slice(0, rf);
-      if (replicas.length !== rf) {
-        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Inconsistent replication factor between partitions, partition 0 has ${rf} while partition ${i} has replicas ${replicas.length}.`);
-      }
-      if (new Set(replicas).size !== replicas.length) {
-        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Duplicate brokers not allowed in replica assignment: ${replicas.join(', ')} for partition id ${i}.`);
-      }
-      const unknown = replicas.find((b) => !brokers.includes(b));
-      if (unknown !== undefined) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Unknown broker ${unknown} in the assignment of partition ${i}`);
+      const problem = manualAssignmentProblem(replicas, registered, rf);
+      if (problem) return problem;
       added.push(this.partitionOn(i, replicas));
     }
     if (validateOnly) return OK;
@@ -193,6 +198,36 @@ export class TopicManager {
     this.replicas.addTopic(this.metadata.topic(name)!);
     await persisted;
     return OK;
+  }
+
+  /**
+   * ElectLeaders: elects by `type` (see leader-election.ts) in each named partition, or in every
+   * partition when `partitions` is null (then partitions that need no election are left out, as
+   * Kafka's controller answers). Leader changes are written to the metadata with a new leader epoch.
+   */
+  async electLeaders(type: number, partitions: { topic: string; partitions: number[] }[] | null): Promise<ElectionResult[]> {
+    const live = new Set(this.brokerIds());
+    const wanted = partitions ?? this.metadata.topics().map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partition) }));
+    const results: ElectionResult[] = [];
+    for (const { topic, partitions: ids } of wanted) {
+      const t = this.metadata.topic(topic);
+      const changed: PartitionMetadata[] = [];
+      const out: ElectionResult = { topic, partitions: [] };
+      for (const id of ids) {
+        const p = t?.partitions.find((x) => x.partition === id);
+        const outcome = p ? electLeader(p, type, live)
+          : { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: t ? `No such partition as ${topic}-${id}` : `No such topic as ${topic}` };
+        if (p && outcome.leader !== undefined) changed.push({ ...p, leader: outcome.leader, leaderEpoch: p.leaderEpoch + 1 });
+        if (partitions === null && outcome.errorCode === ErrorCode.ELECTION_NOT_NEEDED) continue;
+        out.partitions.push({ partitionId: id, errorCode: outcome.errorCode, errorMessage: outcome.errorMessage });
+      }
+      if (changed.length > 0) {
+        await this.metadata.updatePartitions(topic, changed);
+        this.replicas.updateLeadership(this.metadata.topic(topic)!);
+      }
+      results.push(out);
+    }
+    return results;
   }
 
   /** Replaces a topic's config overrides (already validated by the caller). */

@@ -6,8 +6,9 @@ import { constants as bufferConstants } from 'node:buffer';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { checkOutputSize, compressionError, outputTooLarge } from './codec-error.js';
 
-export function compressGzip(data: Buffer): Buffer {
-  return gzipSync(data);
+/** `level` -1 is zlib's default (6), as Kafka's compression.gzip.level default. */
+export function compressGzip(data: Buffer, level = -1): Buffer {
+  return gzipSync(data, { level });
 }
 
 export function decompressGzip(data: Buffer, maxOutputSize: number): Buffer {

@@ -37,18 +37,24 @@ export function compressionTypeOf(id: number): CompressionType {
   throw new DecodeError('INVALID_VALUE', `unknown compression type ${id}`);
 }
 
-export function compress(type: CompressionType, data: Buffer): Buffer {
+/** Levels for the codecs that have them (Kafka's compression.gzip.level / compression.zstd.level). */
+export interface CompressionLevels {
+  gzip?: number;
+  zstd?: number;
+}
+
+export function compress(type: CompressionType, data: Buffer, levels: CompressionLevels = {}): Buffer {
   switch (type) {
     case CompressionType.None:
       return data;
     case CompressionType.Gzip:
-      return compressGzip(data);
+      return compressGzip(data, levels.gzip);
     case CompressionType.Snappy:
       return compressSnappy(data);
     case CompressionType.Lz4:
       return compressLz4(data);
     case CompressionType.Zstd:
-      return compressZstd(data);
+      return compressZstd(data, levels.zstd);
     default:
       throw new EncodeError('INVALID_VALUE', `unknown compression type ${String(type)}`);
   }

@@ -14,8 +14,8 @@ const MAX_CHUNK = 4 * 1024 * 1024;
 
 let sharedContext: DCtx | undefined;
 
-export function compressZstd(data: Buffer): Buffer {
-  return zstdCompress(data);
+export function compressZstd(data: Buffer, level?: number): Buffer {
+  return level === undefined ? zstdCompress(data) : zstdCompress(data, { compressionLevel: level });
 }
 
 export function decompressZstd(data: Buffer, maxOutputSize: number): Buffer {

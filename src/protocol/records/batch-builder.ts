@@ -6,7 +6,7 @@
  * largest record timestamp (or the log append time for LogAppendTime batches), and each record
  * stores its timestamp and offset as deltas from the batch's.
  */
-import { CompressionType, compress } from '../compression/index.js';
+import { CompressionType, compress, type CompressionLevels } from '../compression/index.js';
 import { EncodeError } from '../wire/decode-error.js';
 import { Writer } from '../wire/writer.js';
 import {
@@ -48,6 +48,7 @@ export interface BatchOptions {
   isTransactional?: boolean;
   isControl?: boolean;
   compression?: CompressionType;
+  compressionLevels?: CompressionLevels;
   timestampType?: TimestampType;
   /** For LogAppendTime batches: the broker's time, stored as maxTimestamp. */
   logAppendTime?: bigint;
@@ -72,7 +73,7 @@ export function buildRecordBatch(records: readonly RecordInput[], options: Batch
   const lastOffsetDelta = writeRecords(writer, records, baseTimestamp);
   let batch = writer.toBuffer();
   const compression = options.compression ?? CompressionType.None;
-  if (compression !== CompressionType.None) batch = withCompressedRecords(batch, compression);
+  if (compression !== CompressionType.None) batch = withCompressedRecords(batch, compression, options.compressionLevels);
   writeHeader(batch, options, {
     baseTimestamp,
     maxTimestamp: maxTimestampOf(records, options),
@@ -106,8 +107,8 @@ function writeRecords(writer: Writer, records: readonly RecordInput[], baseTimes
   return previousDelta;
 }
 
-function withCompressedRecords(batch: Buffer, compression: CompressionType): Buffer {
-  const compressed = compress(compression, batch.subarray(BATCH_HEADER_SIZE));
+function withCompressedRecords(batch: Buffer, compression: CompressionType, levels?: CompressionLevels): Buffer {
+  const compressed = compress(compression, batch.subarray(BATCH_HEADER_SIZE), levels);
   const result = Buffer.allocUnsafe(BATCH_HEADER_SIZE + compressed.length);
   compressed.copy(result, BATCH_HEADER_SIZE);
   return result;

@@ -112,6 +112,24 @@ test('errors per topic: replication factor, partitions, names, configs, duplicat
   for (const t of r.topics) assert.ok(!names.includes(t.name), `${t.name} must not exist`);
 });
 
+test('manual assignments are checked as Kafka\'s controller checks them, with its messages', async () => {
+  const r = await raw.send(ApiKey.CreateTopics, 7, createRequest([
+    { name: 'unknown-broker', assignments: [{ partitionIndex: 0, brokerIds: [0, 1] }] },
+    { name: 'empty-replicas', assignments: [{ partitionIndex: 0, brokerIds: [] }] },
+    { name: 'same-broker-twice', assignments: [{ partitionIndex: 0, brokerIds: [1, 1] }] },
+    { name: 'partition-twice', assignments: [{ partitionIndex: 0, brokerIds: [1] }, { partitionIndex: 0, brokerIds: [1] }] },
+    { name: 'with-rf', replicationFactor: 1, assignments: [{ partitionIndex: 0, brokerIds: [1] }] },
+  ]));
+  const byName = Object.fromEntries(r.topics.map((t) => [t.name, [t.errorCode, t.errorMessage]]));
+  assert.deepEqual(byName, {
+    'unknown-broker': [ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The manual partition assignment includes broker 0, but no such broker is registered.'],
+    'empty-replicas': [ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The manual partition assignment includes an empty replica list.'],
+    'same-broker-twice': [ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The manual partition assignment includes the broker 1 more than once.'],
+    'partition-twice': [ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'Found multiple manual partition assignments for partition 0'],
+    'with-rf': [ErrorCode.INVALID_REQUEST, 'A manual partition assignment was specified, but replication factor was not set to -1.'],
+  });
+});
+
 test('manual assignments decide the partition count', async () => {
   const r = await raw.send(ApiKey.CreateTopics, 7, createRequest([
     { name: 'assigned', assignments: [0, 1, 2, 3].map((i) => ({ partitionIndex: i, brokerIds: [1] })) },

@@ -215,6 +215,39 @@ describe('SyncGroup deadline', () => {
     assert.equal(h.group()!.state, 'PreparingRebalance');
   });
 
+  test('a rebalance timeout of 0 (left unset by the client) still gives members their session timeout to sync', async () => {
+    const h = fakeHarness();
+    const join = track(h.membership.join(joinRequest({ rebalanceTimeoutMs: 0, sessionTimeoutMs: 30_000 })));
+    await h.advance(0);
+    const { memberId, generationId } = join.value!;
+    assert.equal(h.group()!.state, 'CompletingRebalance');
+    await h.advance(5);
+    const s = await h.membership.sync(syncRequest({ memberId, generationId, assignments: new Map([[memberId, Buffer.from('A')]]) }));
+    assert.equal(s.errorCode, ErrorCode.NONE);
+    assert.equal(s.assignment.toString(), 'A');
+    assert.equal(h.group()!.state, 'Stable');
+  });
+
+  test('with a rebalance timeout below the session timeout, a member that never syncs goes at the session timeout', async () => {
+    const h = fakeHarness();
+    const p = members(2, { rebalanceTimeoutMs: 0, sessionTimeoutMs: 20_000 }).map((r) => h.membership.join(r));
+    await h.advance(0);
+    const joins = await Promise.all(p);
+    const leader = joins[0]!.leader;
+    const follower = joins.map((j) => j.memberId).find((id) => id !== leader)!;
+    await h.membership.sync(syncRequest({ memberId: leader, generationId: joins[0]!.generationId, assignments: new Map() }));
+    for (let t = 0; t < 19_000; t += 1_000) {
+      await h.advance(1_000);
+      assert.equal(h.membership.heartbeat(GROUP, joins[0]!.generationId, leader, null), ErrorCode.NONE);
+      assert.equal(h.membership.heartbeat(GROUP, joins[0]!.generationId, follower, null), ErrorCode.NONE);
+    }
+    assert.ok(h.group()!.has(follower));
+    await h.advance(1_000);
+    assert.equal(h.group()!.has(follower), false);
+    // a rebalance follows; with a rebalance timeout of 0 its join phase ends at once, without the leader
+    assert.ok(h.group()!.generationId > joins[0]!.generationId);
+  });
+
   test('once everyone has synced the deadline does nothing', async () => {
     const h = fakeHarness();
     const g = await formStableGroup(h, members(2));
