@@ -26,6 +26,8 @@ export interface ReadOptions {
   readCommitted: boolean;
 }
 
+const NO_RECORDS = Buffer.alloc(0);
+
 function emptyData(index: number, errorCode: number, p?: Partition): FetchResponsePartitionData {
   return {
     partitionIndex: index,
@@ -35,7 +37,9 @@ function emptyData(index: number, errorCode: number, p?: Partition): FetchRespon
     logStartOffset: BigInt(p ? p.logStartOffset : -1),
     abortedTransactions: null,
     preferredReadReplica: -1,
-    records: null,
+    // Kafka always writes a record set, empty for a partition with an error: librdkafka refuses
+    // a null one (size -1) and drops the whole response.
+    records: NO_RECORDS,
   };
 }
 
