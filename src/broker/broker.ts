@@ -10,6 +10,8 @@ import type { FileSystem } from '../storage/fs/file-system.js';
 import { NodeFileSystem } from '../storage/fs/node-file-system.js';
 import { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig } from './config/broker-config.js';
+import { DynamicConfigManager } from './config/dynamic-config-manager.js';
+import { cleanerOffsetMapEntries, reconfigureOnChange } from './config/reconfiguration.js';
 import { FetchSessionCache } from './fetch/fetch-session-cache.js';
 import { buildHandlerRegistry } from './handlers/index.js';
 import type { BrokerEndpoint, MetadataStore } from './metadata/metadata-store.js';
@@ -65,6 +67,8 @@ export class Broker {
     };
     const dataDirs = config.logDirs();
     const metadata = await o.openMetadataStore(fs, dataDirs[0]!, self);
+    const dynamicConfig = new DynamicConfigManager(config, metadata, nodeId, logger);
+    dynamicConfig.load();
     const logs = new LogManager({
       fs,
       clock,
@@ -74,7 +78,7 @@ export class Broker {
       checkpointIntervalMs: config.int('log.flush.offset.checkpoint.interval.ms'),
       producerIdExpirationMs: config.int('producer.id.expiration.ms'),
       cleaner: config.bool('log.cleaner.enable')
-        ? { offsetMapEntries: Math.max(1024, Math.floor(config.int('log.cleaner.dedupe.buffer.size') / 32)), backoffMs: config.int('log.cleaner.backoff.ms') }
+        ? { offsetMapEntries: cleanerOffsetMapEntries(config.int('log.cleaner.dedupe.buffer.size')), backoffMs: config.int('log.cleaner.backoff.ms') }
         : undefined,
       onLogError: (topic, partition, err) => logger.error({ err, topic, partition }, 'log error'),
     });
@@ -82,6 +86,7 @@ export class Broker {
     const replicas = new ReplicaManager(logs, config, nodeId);
     for (const t of metadata.topics()) replicas.addTopic(t);
     const topics = new TopicManager(metadata, replicas, config, nodeId);
+    reconfigureOnChange(dynamicConfig, { config, metadata, logs, replicas });
     const groups = groupCoordinatorFromConfig(config, { metadata, topics, replicas, clock, logger });
     topics.onTopicDeleted = (name) => groups.topicDeleted(name);
     const loaded = groups.load();
@@ -92,7 +97,7 @@ export class Broker {
     transactions.start();
     if (txnLoaded > 0) logger.info({ records: txnLoaded, transactionalIds: transactions.all().length }, 'transactions loaded');
     const services: BrokerServices = {
-      nodeId, config, clock, logger, metadata, logs, replicas, topics, groups, producerIds,
+      nodeId, config, dynamicConfig, clock, logger, metadata, logs, replicas, topics, groups, producerIds,
       transactions, transactionLog: transactions.topicLog,
       fetchSessions: new FetchSessionCache(clock),
       handlers: buildHandlerRegistry(),

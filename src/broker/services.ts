@@ -6,6 +6,7 @@ import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig } from './config/broker-config.js';
+import type { DynamicConfigManager } from './config/dynamic-config-manager.js';
 import type { HandlerRegistry } from './handlers/handler-registry.js';
 import type { MetadataStore } from './metadata/metadata-store.js';
 import type { ReplicaManager } from './replica/replica-manager.js';
@@ -34,6 +35,7 @@ export interface TransactionService {
 export interface BrokerServices {
   nodeId: number;
   config: BrokerConfig;
+  dynamicConfig: DynamicConfigManager;
   clock: Clock;
   logger: Logger;
   metadata: MetadataStore;

@@ -3,7 +3,8 @@
  * first data directory:
  *
  *   meta.properties            version=1, cluster.id, node.id (as Kafka writes it)
- *   gregor-metadata.json       { "version": 1, "topics": [TopicMetadata, ...] }
+ *   gregor-metadata.json       { "version": 1, "topics": [TopicMetadata, ...], "nextProducerId": "n",
+ *                                "brokerConfigs": { "defaults": {...}, "byBroker": { "<id>": {...} } } }
  *
  * Every change rewrites the JSON atomically (temp file, fsync, rename, directory fsync) before
  * it resolves, so a topic a client was told exists survives a crash. Changes are serialised.
@@ -14,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileAtomic, type FileSystem } from '../storage/fs/file-system.js';
 import { parseProperties } from '../common/config/properties.js';
 import type {
-  BrokerEndpoint, MetadataStore, PartitionMetadata, TopicMetadata,
+  BrokerEndpoint, DynamicBrokerConfigs, MetadataStore, PartitionMetadata, TopicMetadata,
 } from '../broker/metadata/metadata-store.js';
 
 const META_PROPERTIES = 'meta.properties';
@@ -25,11 +26,13 @@ interface Persisted {
   topics: TopicMetadata[];
   /** First producer id not yet handed out (a decimal string: it is an int64). */
   nextProducerId?: string;
+  brokerConfigs?: DynamicBrokerConfigs;
 }
 
 export class EmbeddedMetadataStore implements MetadataStore {
   private topicsByName = new Map<string, TopicMetadata>();
   private nextProducerId = 0n;
+  private brokerConfigs: DynamicBrokerConfigs = { defaults: {}, byBroker: {} };
   private queue: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -62,6 +65,7 @@ export class EmbeddedMetadataStore implements MetadataStore {
       const persisted = JSON.parse(fs.readFile(dataPath).toString('utf8')) as Persisted;
       for (const t of persisted.topics) store.topicsByName.set(t.name, t);
       store.nextProducerId = BigInt(persisted.nextProducerId ?? '0');
+      if (persisted.brokerConfigs) store.brokerConfigs = persisted.brokerConfigs;
     }
     return store;
   }
@@ -128,6 +132,18 @@ export class EmbeddedMetadataStore implements MetadataStore {
     });
   }
 
+  dynamicBrokerConfigs(): DynamicBrokerConfigs {
+    return structuredClone(this.brokerConfigs);
+  }
+
+  setDynamicBrokerConfigs(nodeId: number | null, configs: Record<string, string>): Promise<void> {
+    return this.change(() => {
+      if (nodeId === null) this.brokerConfigs.defaults = { ...configs };
+      else if (Object.keys(configs).length === 0) delete this.brokerConfigs.byBroker[String(nodeId)];
+      else this.brokerConfigs.byBroker[String(nodeId)] = { ...configs };
+    });
+  }
+
   async allocateProducerIds(size: number): Promise<bigint> {
     let start = 0n;
     await this.change(() => {
@@ -140,7 +156,7 @@ export class EmbeddedMetadataStore implements MetadataStore {
   /** Applies a change in memory at once, then persists; changes are written in order. */
   private change(apply: () => void): Promise<void> {
     apply();
-    const snapshot: Persisted = { version: 1, topics: this.topics(), nextProducerId: this.nextProducerId.toString() };
+    const snapshot: Persisted = { version: 1, topics: this.topics(), nextProducerId: this.nextProducerId.toString(), brokerConfigs: this.brokerConfigs };
     const text = JSON.stringify(snapshot, null, 1);
     const write = this.queue.then(() => writeFileAtomic(this.fs, `${this.dir}/${METADATA_FILE}`, Buffer.from(text)));
     this.queue = write.catch(() => undefined);

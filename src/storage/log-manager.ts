@@ -46,6 +46,13 @@ export interface LogManagerOptions {
   onLogError?: (topic: string, partition: number, error: unknown) => void;
 }
 
+/** The LogManager settings that can change while it runs (dynamic broker configs). */
+export interface LogManagerTunables {
+  producerIdExpirationMs?: number;
+  cleanerBackoffMs?: number;
+  cleanerOffsetMapEntries?: number;
+}
+
 export interface TopicPartition {
   topic: string;
   partition: number;
@@ -81,10 +88,14 @@ export class LogManager {
   private readonly timers: Timer[] = [];
   private stopped = false;
   private readonly cleaner: Cleaner | undefined;
+  private producerIdExpirationMs: number;
+  private cleanerBackoffMs: number;
   private cleanerCheckpoints: OffsetCheckpoint = new Map();
 
   constructor(private readonly o: LogManagerOptions) {
     this.cleaner = o.cleaner ? new Cleaner({ clock: o.clock, offsetMapEntries: o.cleaner.offsetMapEntries }) : undefined;
+    this.producerIdExpirationMs = o.producerIdExpirationMs ?? 86_400_000;
+    this.cleanerBackoffMs = o.cleaner?.backoffMs ?? 15_000;
   }
 
   /** Loads every log found in the data directories and starts background work. */
@@ -149,21 +160,18 @@ export class LogManager {
   private readonly registeredLogs = new Set<PartitionLog>();
 
   private startBackgroundWork(): void {
-    const every = (ms: number | undefined, fallback: number, task: () => void): void => {
-      const interval = ms ?? fallback;
+    const every = (interval: () => number, task: () => void): void => {
       const tick = (): void => {
         if (this.stopped) return;
         task();
-        this.timers.push(this.o.clock.schedule(interval, tick));
+        this.timers.push(this.o.clock.schedule(interval(), tick));
       };
-      this.timers.push(this.o.clock.schedule(interval, tick));
+      this.timers.push(this.o.clock.schedule(interval(), tick));
     };
-    every(this.o.retentionCheckIntervalMs, 300_000, () => this.runRetention());
-    every(this.o.flushCheckIntervalMs, 1_000, () => this.runTimedFlush());
-    every(this.o.checkpointIntervalMs, 60_000, () => void this.writeCheckpoints());
-    if (this.cleaner && this.o.cleaner) {
-      every(this.o.cleaner.backoffMs, 15_000, () => void this.runCleaner());
-    }
+    every(() => this.o.retentionCheckIntervalMs ?? 300_000, () => this.runRetention());
+    every(() => this.o.flushCheckIntervalMs ?? 1_000, () => this.runTimedFlush());
+    every(() => this.o.checkpointIntervalMs ?? 60_000, () => void this.writeCheckpoints());
+    if (this.cleaner) every(() => this.cleanerBackoffMs, () => void this.runCleaner());
   }
 
   /** One compaction pass over the compacted logs; resolves with the logs cleaned. */
@@ -210,6 +218,13 @@ export class LogManager {
     this.o.fs.removeDir(doomed);
   }
 
+  /** Applies changed settings; they take effect from the next retention or cleaner pass. */
+  reconfigure(t: LogManagerTunables): void {
+    if (t.producerIdExpirationMs !== undefined) this.producerIdExpirationMs = t.producerIdExpirationMs;
+    if (t.cleanerBackoffMs !== undefined) this.cleanerBackoffMs = t.cleanerBackoffMs;
+    if (t.cleanerOffsetMapEntries !== undefined) this.cleaner?.resizeOffsetMap(t.cleanerOffsetMapEntries);
+  }
+
   /** Applies new topic configuration to the topic's open logs. */
   updateConfig(topic: string, config: LogConfig): void {
     for (const [key, m] of this.logs) {
@@ -226,7 +241,7 @@ export class LogManager {
     for (const m of this.logs.values()) {
       if (m.log.isOffline) continue;
       try {
-        m.log.producers.expire(now - (this.o.producerIdExpirationMs ?? 86_400_000));
+        m.log.producers.expire(now - this.producerIdExpirationMs);
         deleted += applyRetention(m.log, now).deletedSegments;
       } catch (e) {
         this.o.onLogError?.(m.topic, m.partition, e);

@@ -48,8 +48,15 @@ test('a properties file, then environment, then overrides, each winning over the
 test('log.retention.ms beats minutes beats hours, as in Kafka', () => {
   assert.equal(BrokerConfig.fromMap({ 'log.retention.hours': '1', 'log.retention.minutes': '2' }).topicDefault('retention.ms').text, '120000');
   const ms = BrokerConfig.fromMap({ 'log.retention.hours': '1', 'log.retention.minutes': '2', 'log.retention.ms': '5' });
-  assert.deepEqual(ms.topicDefault('retention.ms'), { text: '5', from: 'log.retention.ms' });
-  assert.deepEqual(BrokerConfig.fromMap({}).topicDefault('retention.ms'), { text: '604800000', from: null });
+  assert.deepEqual(ms.topicDefault('retention.ms'), { text: '5', from: 'log.retention.ms', source: 'STATIC_BROKER_CONFIG' });
+  assert.deepEqual(BrokerConfig.fromMap({}).topicDefault('retention.ms'), { text: '604800000', from: null, source: 'DEFAULT_CONFIG' });
+  // a dynamic log.retention.ms beats the static hours as well
+  const dynamic = BrokerConfig.fromMap({ 'log.retention.hours': '1' });
+  dynamic.applyDynamic({ defaults: { 'log.retention.ms': '9' }, perBroker: {} });
+  assert.deepEqual(dynamic.topicDefault('retention.ms'), { text: '9', from: 'log.retention.ms', source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' });
+  dynamic.applyDynamic({ defaults: { 'log.retention.ms': '9' }, perBroker: { 'log.retention.ms': '7' } });
+  assert.deepEqual(dynamic.topicDefault('retention.ms'), { text: '7', from: 'log.retention.ms', source: 'DYNAMIC_BROKER_CONFIG' });
+  assert.equal(dynamic.topicLogConfig({}).retentionMs, 7);
 });
 
 test('unknown or invalid settings fail with the setting named', () => {

@@ -9,13 +9,14 @@
  */
 import { atLeast, oneOf, type ConfigDef } from '../../common/config/config-def.js';
 import { LONG_MAX_TEXT, TOPIC_CONFIG_DEFS } from '../../storage/log-config.js';
+import { SECURITY_CONFIG_DEFS } from './security-config-defs.js';
 
 const NO_EFFECT = ' Accepted for compatibility with Kafka configuration files; Gregor does not use it.';
 
 const BROKER_DEFS: ConfigDef[] = [
-  { name: 'listeners', type: 'list', default: 'PLAINTEXT://127.0.0.1:9092', doc: 'Addresses the broker listens on, as NAME://host:port.' },
-  { name: 'advertised.listeners', type: 'list', default: null, doc: 'Addresses given to clients in metadata; defaults to listeners.' },
-  { name: 'listener.security.protocol.map', type: 'list', default: 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT', doc: 'Security protocol of each listener name (only PLAINTEXT is served).' },
+  { name: 'listeners', dynamic: 'per-broker', type: 'list', default: 'PLAINTEXT://127.0.0.1:9092', doc: 'Addresses the broker listens on, as NAME://host:port.' },
+  { name: 'advertised.listeners', dynamic: 'per-broker', type: 'list', default: null, doc: 'Addresses given to clients in metadata; defaults to listeners.' },
+  { name: 'listener.security.protocol.map', dynamic: 'per-broker', type: 'list', default: 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT', doc: 'Security protocol of each listener name (only PLAINTEXT is served).' },
   { name: 'inter.broker.listener.name', type: 'string', default: null, doc: 'Listener brokers use to reach each other.' },
   { name: 'controller.listener.names', type: 'list', default: null, doc: 'Listener names of the controller.' + NO_EFFECT },
   { name: 'process.roles', type: 'list', default: 'broker,controller', doc: 'KRaft roles.' + NO_EFFECT },
@@ -35,9 +36,9 @@ const BROKER_DEFS: ConfigDef[] = [
   { name: 'socket.request.max.bytes', type: 'int', default: '104857600', validate: atLeast(1), doc: 'Largest request accepted; a larger one closes the connection.' },
   { name: 'socket.send.buffer.bytes', type: 'int', default: '102400', doc: 'Socket send buffer size.' + NO_EFFECT },
   { name: 'socket.receive.buffer.bytes', type: 'int', default: '102400', doc: 'Socket receive buffer size.' + NO_EFFECT },
-  { name: 'num.network.threads', type: 'int', default: '3', doc: 'Network threads.' + NO_EFFECT },
-  { name: 'num.io.threads', type: 'int', default: '8', doc: 'I/O threads.' + NO_EFFECT },
-  { name: 'num.recovery.threads.per.data.dir', type: 'int', default: '1', doc: 'Recovery threads.' + NO_EFFECT },
+  { name: 'num.network.threads', dynamic: 'cluster-wide', type: 'int', default: '3', doc: 'Network threads.' + NO_EFFECT },
+  { name: 'num.io.threads', dynamic: 'cluster-wide', type: 'int', default: '8', doc: 'I/O threads.' + NO_EFFECT },
+  { name: 'num.recovery.threads.per.data.dir', dynamic: 'cluster-wide', type: 'int', default: '1', doc: 'Recovery threads.' + NO_EFFECT },
   { name: 'queued.max.requests', type: 'int', default: '500', validate: atLeast(1), doc: 'Requests read from one connection before the broker stops reading until responses are sent.' },
   { name: 'connections.max.idle.ms', type: 'long', default: '600000', doc: 'Close connections idle for longer than this.' },
   { name: 'fetch.max.bytes', type: 'int', default: '57671680', validate: atLeast(1024), doc: 'Largest fetch response the broker returns.' },
@@ -54,9 +55,9 @@ const BROKER_DEFS: ConfigDef[] = [
   { name: 'log.flush.offset.checkpoint.interval.ms', type: 'int', default: '60000', validate: atLeast(0), doc: 'How often recovery points are checkpointed.' },
   { name: 'log.flush.start.offset.checkpoint.interval.ms', type: 'int', default: '60000', validate: atLeast(0), doc: 'How often log start offsets are checkpointed.' },
   { name: 'log.cleaner.enable', type: 'boolean', default: 'true', doc: 'Run the log cleaner for compacted topics.' },
-  { name: 'log.cleaner.threads', type: 'int', default: '1', doc: 'Cleaner threads.' + NO_EFFECT },
-  { name: 'log.cleaner.dedupe.buffer.size', type: 'long', default: '134217728', validate: atLeast(1024), doc: 'Memory for the cleaner\'s key map.' },
-  { name: 'log.cleaner.backoff.ms', type: 'long', default: '15000', validate: atLeast(0), doc: 'Pause between cleaner passes with nothing to clean.' },
+  { name: 'log.cleaner.threads', dynamic: 'cluster-wide', type: 'int', default: '1', doc: 'Cleaner threads.' + NO_EFFECT },
+  { name: 'log.cleaner.dedupe.buffer.size', dynamic: 'cluster-wide', type: 'long', default: '134217728', validate: atLeast(1024), doc: 'Memory for the cleaner\'s key map.' },
+  { name: 'log.cleaner.backoff.ms', dynamic: 'cluster-wide', type: 'long', default: '15000', validate: atLeast(0), doc: 'Pause between cleaner passes with nothing to clean.' },
   { name: 'offsets.topic.num.partitions', type: 'int', default: '50', validate: atLeast(1), doc: 'Partitions of __consumer_offsets.' },
   { name: 'offsets.topic.replication.factor', type: 'int', default: '3', validate: atLeast(1), doc: 'Replication factor of __consumer_offsets (capped at the number of brokers).' },
   { name: 'offsets.topic.segment.bytes', type: 'int', default: '104857600', validate: atLeast(1), doc: 'Segment size of __consumer_offsets.' },
@@ -77,13 +78,32 @@ const BROKER_DEFS: ConfigDef[] = [
   { name: 'transaction.abort.timed.out.transaction.cleanup.interval.ms', type: 'int', default: '10000', validate: atLeast(1), doc: 'How often transactions past their timeout are aborted.' },
   { name: 'transaction.max.timeout.ms', type: 'int', default: '900000', validate: atLeast(1), doc: 'Longest transaction timeout a producer may ask for.' },
   { name: 'transactional.id.expiration.ms', type: 'int', default: '604800000', validate: atLeast(1), doc: 'Forget a transactional id unused this long.' },
-  { name: 'producer.id.expiration.ms', type: 'int', default: '86400000', validate: atLeast(1), doc: 'Forget an idempotent producer idle this long.' },
+  { name: 'producer.id.expiration.ms', dynamic: 'cluster-wide', type: 'int', default: '86400000', validate: atLeast(1), doc: 'Forget an idempotent producer idle this long.' },
+  { name: 'num.replica.fetchers', dynamic: 'cluster-wide', type: 'int', default: '1', doc: 'Replica fetcher threads.' + NO_EFFECT },
+  { name: 'background.threads', dynamic: 'cluster-wide', type: 'int', default: '10', validate: atLeast(1), doc: 'Background threads.' + NO_EFFECT },
+  { name: 'metric.reporters', dynamic: 'cluster-wide', type: 'list', default: '', doc: 'JMX metric reporter classes.' + NO_EFFECT },
+  { name: 'log.cleaner.io.buffer.load.factor', dynamic: 'cluster-wide', type: 'double', default: '0.9', doc: 'Load factor of the cleaner\'s key map.' + NO_EFFECT },
+  { name: 'log.cleaner.io.buffer.size', dynamic: 'cluster-wide', type: 'int', default: '524288', validate: atLeast(0), doc: 'Cleaner I/O buffer size.' + NO_EFFECT },
+  { name: 'log.cleaner.io.max.bytes.per.second', dynamic: 'cluster-wide', type: 'double', default: '1.7976931348623157E308', doc: 'Cleaner I/O throttle.' + NO_EFFECT },
+  { name: 'transaction.partition.verification.enable', dynamic: 'cluster-wide', type: 'boolean', default: 'true',
+    doc: 'Check that a transactional producer added a partition before writing to it (KIP-890).' + NO_EFFECT },
+  { name: 'remote.log.index.file.cache.total.size.bytes', dynamic: 'cluster-wide', type: 'long', default: '1073741824', doc: 'Tiered storage index cache.' + NO_EFFECT },
+  { name: 'remote.fetch.max.wait.ms', dynamic: 'cluster-wide', type: 'int', default: '500', doc: 'Tiered storage fetch wait.' + NO_EFFECT },
+  { name: 'remote.log.manager.copy.max.bytes.per.second', dynamic: 'cluster-wide', type: 'long', default: LONG_MAX_TEXT, doc: 'Tiered storage copy throttle.' + NO_EFFECT },
+  { name: 'remote.log.manager.fetch.max.bytes.per.second', dynamic: 'cluster-wide', type: 'long', default: LONG_MAX_TEXT, doc: 'Tiered storage fetch throttle.' + NO_EFFECT },
   { name: 'group.coordinator.rebalance.protocols', type: 'list', default: 'classic', validate: oneOf('classic', 'consumer', 'share'), doc: 'Group protocols served (classic is what Gregor implements).' },
 ];
 
+/**
+ * Topic settings whose broker-wide default can change at runtime: each topic setting's primary
+ * broker synonym (log.retention.ms, not log.retention.hours), except message.format.version, as
+ * Kafka's DynamicLogConfig has it.
+ */
+const DYNAMIC_TOPIC_DEFAULTS = new Set(TOPIC_CONFIG_DEFS.filter((t) => t.name !== 'message.format.version').map((t) => t.serverSynonyms?.[0]).filter((n) => n !== undefined));
+
 /** Topic settings' server synonyms not already declared above, with the topic default. */
 function derivedFromTopics(): ConfigDef[] {
-  const declared = new Set(BROKER_DEFS.map((d) => d.name));
+  const declared = new Set([...BROKER_DEFS, ...SECURITY_CONFIG_DEFS].map((d) => d.name));
   const out: ConfigDef[] = [];
   for (const t of TOPIC_CONFIG_DEFS) {
     for (const name of t.serverSynonyms ?? []) {
@@ -95,5 +115,6 @@ function derivedFromTopics(): ConfigDef[] {
   return out;
 }
 
-export const BROKER_CONFIG_DEFS: readonly ConfigDef[] = [...BROKER_DEFS, ...derivedFromTopics()];
+export const BROKER_CONFIG_DEFS: readonly ConfigDef[] = [...BROKER_DEFS, ...SECURITY_CONFIG_DEFS, ...derivedFromTopics()]
+  .map((d) => (DYNAMIC_TOPIC_DEFAULTS.has(d.name) ? { ...d, dynamic: 'cluster-wide' as const } : d));
 export const BROKER_CONFIG_BY_NAME: ReadonlyMap<string, ConfigDef> = new Map(BROKER_CONFIG_DEFS.map((d) => [d.name, d]));

@@ -13,7 +13,16 @@ import { parseProperties } from '../../common/config/properties.js';
 import { logConfigFrom, TOPIC_CONFIG_DEFS, type LogConfig } from '../../storage/log-config.js';
 import { BROKER_CONFIG_BY_NAME } from './broker-config-defs.js';
 
-export type ConfigSource = 'DEFAULT_CONFIG' | 'STATIC_BROKER_CONFIG';
+/** Where a setting's value comes from, lowest precedence first. */
+export type ConfigSource = 'DEFAULT_CONFIG' | 'STATIC_BROKER_CONFIG' | 'DYNAMIC_DEFAULT_BROKER_CONFIG' | 'DYNAMIC_BROKER_CONFIG';
+
+/** The dynamic layers (set at runtime through the config APIs and kept in the metadata store). */
+export interface DynamicLayers {
+  /** Cluster-wide defaults (the broker resource with the empty name). */
+  defaults: Readonly<Record<string, string>>;
+  /** This broker's own settings (the broker resource named by its id). */
+  perBroker: Readonly<Record<string, string>>;
+}
 
 interface Setting {
   text: string | null;
@@ -51,7 +60,13 @@ function parseListener(text: string, setting: string): Listener {
 }
 
 export class BrokerConfig {
-  private constructor(private readonly settings: Map<string, Setting>) {}
+  /** The effective settings: the static ones with the dynamic layers applied. */
+  private settings: Map<string, Setting>;
+  private dynamic: DynamicLayers = { defaults: {}, perBroker: {} };
+
+  private constructor(private readonly staticSettings: Map<string, Setting>) {
+    this.settings = staticSettings;
+  }
 
   /** Resolves every setting; throws ConfigError naming the first unknown or invalid one. */
   static load(sources: BrokerConfigSources = {}): BrokerConfig {
@@ -112,6 +127,61 @@ export class BrokerConfig {
     return def && s ? { def, text: s.text, source: s.source } : undefined;
   }
 
+  /**
+   * Every layer that gives `name` a value, most precedent first (dynamic per-broker, dynamic
+   * default, static, Kafka's default), as DescribeConfigs lists synonyms.
+   */
+  layers(name: string): { text: string; source: ConfigSource }[] {
+    const out: { text: string; source: ConfigSource }[] = [];
+    const perBroker = this.dynamic.perBroker[name];
+    if (perBroker !== undefined) out.push({ text: perBroker, source: 'DYNAMIC_BROKER_CONFIG' });
+    const dynamicDefault = this.dynamic.defaults[name];
+    if (dynamicDefault !== undefined) out.push({ text: dynamicDefault, source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' });
+    const s = this.staticSettings.get(name);
+    if (s?.source === 'STATIC_BROKER_CONFIG' && s.text !== null) out.push({ text: s.text, source: 'STATIC_BROKER_CONFIG' });
+    const def = BROKER_CONFIG_BY_NAME.get(name);
+    if (def && def.default !== null) out.push({ text: def.default, source: 'DEFAULT_CONFIG' });
+    return out;
+  }
+
+  /** An independent copy with the same static settings and dynamic layers. */
+  copy(): BrokerConfig {
+    const c = new BrokerConfig(this.staticSettings);
+    c.applyDynamic(this.dynamic);
+    return c;
+  }
+
+  /** The dynamic layers in effect. */
+  get dynamicLayers(): DynamicLayers {
+    return this.dynamic;
+  }
+
+  /**
+   * Applies new dynamic layers over the static settings (values of known settings are checked;
+   * throws ConfigError naming the first invalid one and changes nothing then). Names Gregor does
+   * not know are kept in the layers, as Kafka keeps custom dynamic configs, without effect.
+   */
+  applyDynamic(layers: DynamicLayers): void {
+    const next = new Map(this.staticSettings);
+    const put = (values: Readonly<Record<string, string>>, source: ConfigSource): void => {
+      for (const [name, text] of Object.entries(values)) {
+        const def = BROKER_CONFIG_BY_NAME.get(name);
+        if (def) next.set(name, { text, value: checkedConfigValue(def, text), source });
+      }
+    };
+    put(layers.defaults, 'DYNAMIC_DEFAULT_BROKER_CONFIG');
+    put(layers.perBroker, 'DYNAMIC_BROKER_CONFIG');
+    const previous = this.settings;
+    this.settings = next;
+    try {
+      this.topicLogConfig({});
+    } catch (e) {
+      this.settings = previous;
+      throw e;
+    }
+    this.dynamic = { defaults: { ...layers.defaults }, perBroker: { ...layers.perBroker } };
+  }
+
   /** Every broker setting with its text and source, for DescribeConfigs. */
   entries(): { name: string; text: string | null; source: ConfigSource; def: ConfigDef }[] {
     return [...this.settings].map(([name, s]) => ({ name, text: s.text, source: s.source, def: BROKER_CONFIG_BY_NAME.get(name)! }));
@@ -139,13 +209,17 @@ export class BrokerConfig {
     return this.value(name) as string[] | null;
   }
 
+  /** Whether the setting has a value other than Kafka's default (static or dynamic). */
   isSet(name: string): boolean {
-    return this.settings.get(name)?.source === 'STATIC_BROKER_CONFIG';
+    const source = this.settings.get(name)?.source;
+    return source !== undefined && source !== 'DEFAULT_CONFIG';
   }
 
   get nodeId(): number {
-    if (!this.isSet('node.id') && this.int('broker.id') >= 0) return this.int('broker.id');
-    return this.int('node.id');
+    const staticNodeId = this.staticSettings.get('node.id')!;
+    const brokerId = this.staticSettings.get('broker.id')!.value as number;
+    if (staticNodeId.source === 'DEFAULT_CONFIG' && brokerId >= 0) return brokerId;
+    return staticNodeId.value as number;
   }
 
   listeners(): Listener[] {
@@ -166,7 +240,7 @@ export class BrokerConfig {
    * The broker-level default of each topic setting, as text, with the broker setting it came
    * from (null when Kafka's own default applies).
    */
-  topicDefault(topicSetting: string): { text: string; from: string | null } {
+  topicDefault(topicSetting: string): { text: string; from: string | null; source: ConfigSource } {
     const def = TOPIC_CONFIG_DEFS.find((d) => d.name === topicSetting);
     if (!def) throw new Error(`no topic setting ${topicSetting}`);
     const scaled = (name: string, factor: number): string | undefined => {
@@ -174,28 +248,30 @@ export class BrokerConfig {
       const v = this.value(name);
       return v === null ? undefined : String((v as number) * factor);
     };
+    const sourceOf = (name: string | null): ConfigSource => (name === null ? 'DEFAULT_CONFIG' : this.settings.get(name)!.source);
+    const from = (text: string, name: string | null): { text: string; from: string | null; source: ConfigSource } => ({ text, from: name, source: sourceOf(name) });
     switch (topicSetting) {
       case 'retention.ms': {
-        if (this.isSet('log.retention.ms')) return { text: this.settings.get('log.retention.ms')!.text!, from: 'log.retention.ms' };
+        if (this.isSet('log.retention.ms')) return from(this.settings.get('log.retention.ms')!.text!, 'log.retention.ms');
         const m = scaled('log.retention.minutes', 60_000);
-        if (m) return { text: m, from: 'log.retention.minutes' };
-        return { text: String(this.int('log.retention.hours') * 3_600_000), from: this.isSet('log.retention.hours') ? 'log.retention.hours' : null };
+        if (m) return from(m, 'log.retention.minutes');
+        return from(String(this.int('log.retention.hours') * 3_600_000), this.isSet('log.retention.hours') ? 'log.retention.hours' : null);
       }
       case 'segment.ms': {
-        if (this.isSet('log.roll.ms')) return { text: this.settings.get('log.roll.ms')!.text!, from: 'log.roll.ms' };
-        return { text: String(this.int('log.roll.hours') * 3_600_000), from: this.isSet('log.roll.hours') ? 'log.roll.hours' : null };
+        if (this.isSet('log.roll.ms')) return from(this.settings.get('log.roll.ms')!.text!, 'log.roll.ms');
+        return from(String(this.int('log.roll.hours') * 3_600_000), this.isSet('log.roll.hours') ? 'log.roll.hours' : null);
       }
       case 'segment.jitter.ms': {
-        if (this.isSet('log.roll.jitter.ms')) return { text: this.settings.get('log.roll.jitter.ms')!.text!, from: 'log.roll.jitter.ms' };
+        if (this.isSet('log.roll.jitter.ms')) return from(this.settings.get('log.roll.jitter.ms')!.text!, 'log.roll.jitter.ms');
         const h = scaled('log.roll.jitter.hours', 3_600_000);
-        return h ? { text: h, from: 'log.roll.jitter.hours' } : { text: def.default!, from: null };
+        return h ? from(h, 'log.roll.jitter.hours') : from(def.default!, null);
       }
       default: {
         for (const name of def.serverSynonyms ?? []) {
           const s = this.settings.get(name);
-          if (s && s.source === 'STATIC_BROKER_CONFIG' && s.text !== null) return { text: s.text, from: name };
+          if (s && s.source !== 'DEFAULT_CONFIG' && s.text !== null) return from(s.text, name);
         }
-        return { text: def.default!, from: null };
+        return from(def.default!, null);
       }
     }
   }

@@ -4,12 +4,11 @@
  * default). validateOnly checks without applying.
  *
  * Errors per resource, as Kafka answers them: a resource named twice INVALID_REQUEST (each copy);
- * duplicate keys or a null value INVALID_REQUEST; an empty topic name INVALID_REQUEST, an illegal
+ * a null value INVALID_REQUEST (a key named twice keeps its last value, as before Kafka 3.2); an empty topic name INVALID_REQUEST, an illegal
  * one INVALID_TOPIC_EXCEPTION; an unknown setting or invalid value INVALID_CONFIG; an unknown
  * topic UNKNOWN_TOPIC_OR_PARTITION. BROKER resources (this broker's id or the empty cluster
- * default) accept only an empty set: Gregor has no dynamic broker configuration, so any setting is
- * refused with INVALID_REQUEST "Cannot update these configs dynamically", which is Kafka's answer
- * for settings that are not dynamic. BROKER_LOGGER is not an AlterConfigs resource
+ * default) get the given set as their whole dynamic configuration, checked by Kafka's dynamic
+ * config rules (see broker-config-changes.ts). BROKER_LOGGER is not an AlterConfigs resource
  * (INVALID_REQUEST); GROUP and CLIENT_METRICS configs are not supported by Gregor.
  */
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
@@ -18,14 +17,23 @@ import type { AlterConfigsRequestAlterConfigsResource as ResourceIn } from '../.
 import { topicNameProblem } from '../topics/topic-names.js';
 import type { RequestContext } from './api-handler.js';
 import { defineHandler } from './api-handler.js';
+import { alterBrokerConfigs } from './broker-config-changes.js';
 import {
-  brokerSettingsNotDynamic, checkAlterEntries, checkNodeIdName, checkTopicResourceName, NO_ERROR,
-  resourceError, ResourceType, unsupportedResourceType, type ResourceError,
+  checkAlterEntries, checkTopicResourceName, NO_ERROR, resourceError, ResourceType, unsupportedResourceType, type ResourceError,
   alterEach,
 } from './config-resources.js';
 
-async function alterResource(r: ResourceIn, validateOnly: boolean, ctx: RequestContext): Promise<ResourceError> {
-  const { topics, metadata, nodeId } = ctx.services;
+/**
+ * A setting named more than once keeps its last value, as Kafka did before 3.2: old clients
+ * (librdkafka's read-modify-write helpers) send the described set plus their change.
+ */
+function lastValueWins(configs: ResourceIn['configs']): ResourceIn['configs'] {
+  return [...new Map(configs.map((c) => [c.name, c])).values()];
+}
+
+async function alterResource(given: ResourceIn, validateOnly: boolean, ctx: RequestContext): Promise<ResourceError> {
+  const { topics, metadata } = ctx.services;
+  const r = { ...given, configs: lastValueWins(given.configs) };
   const entries = checkAlterEntries(r.configs.map((c) => ({ name: c.name, value: c.value, needsValue: true })));
   if (entries.errorCode !== ErrorCode.NONE) return entries;
   const unsupported = unsupportedResourceType(r.resourceType);
@@ -43,14 +51,8 @@ async function alterResource(r: ResourceIn, validateOnly: boolean, ctx: RequestC
       if (validateOnly) return NO_ERROR;
       return topics.setConfigs(r.resourceName, next);
     }
-    case ResourceType.BROKER: {
-      if (r.resourceName !== '') {
-        const id = checkNodeIdName(r.resourceName, nodeId);
-        if (id.errorCode !== ErrorCode.NONE) return id;
-      }
-      if (r.configs.length > 0) return brokerSettingsNotDynamic(r.configs.map((c) => c.name));
-      return NO_ERROR;
-    }
+    case ResourceType.BROKER:
+      return alterBrokerConfigs(r.resourceName, r.configs, validateOnly, ctx);
     default:
       return resourceError(ErrorCode.INVALID_REQUEST, `Unknown resource type ${r.resourceType}`);
   }

@@ -14,8 +14,9 @@
  * value is the one log.retention.hours gives (CreateTopics' effective configs, which Kafka
  * computes differently, report STATIC_BROKER_CONFIG there).
  *
- * Gregor has no dynamic broker configuration yet, so every broker setting is read-only and no
- * DYNAMIC_* source ever appears.
+ * Dynamic broker settings come first in those chains: this broker's own (DYNAMIC_BROKER_CONFIG),
+ * then the cluster default (DYNAMIC_DEFAULT_BROKER_CONFIG). Broker settings that cannot change at
+ * runtime are reported read-only.
  */
 import type { ConfigDef, ConfigType } from '../../common/config/config-def.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
@@ -106,23 +107,19 @@ function brokerSynonymNames(name: string): readonly string[] {
   return [name];
 }
 
+const LAYER_ORDER = ['DYNAMIC_BROKER_CONFIG', 'DYNAMIC_DEFAULT_BROKER_CONFIG', 'STATIC_BROKER_CONFIG', 'DEFAULT_CONFIG'] as const;
+
 /**
- * Kafka's synonym list of broker setting `name` over the candidate names: those set in the
- * properties file first, then those with a non-null default, dropping entries before the first
- * one named `name`.
+ * Kafka's synonym list of broker setting `name` over the candidate names: layer by layer (dynamic
+ * per-broker, dynamic default, properties file, Kafka's default), each layer's candidates in
+ * order, dropping entries before the first one named `name`.
  */
 function brokerSynonyms(config: BrokerConfig, name: string, candidates: readonly string[], sensitive: boolean): ConfigSynonym[] {
   const out: ConfigSynonym[] = [];
-  for (const n of candidates) {
-    const s = config.setting(n);
-    if (s && s.source === 'STATIC_BROKER_CONFIG' && s.text !== null) {
-      out.push({ name: n, value: sensitive ? null : s.text, source: ConfigSource.STATIC_BROKER_CONFIG });
-    }
-  }
-  for (const n of candidates) {
-    const s = config.setting(n);
-    if (s && s.def.default !== null) {
-      out.push({ name: n, value: sensitive ? null : s.def.default, source: ConfigSource.DEFAULT_CONFIG });
+  for (const layer of LAYER_ORDER) {
+    for (const n of candidates) {
+      const found = config.layers(n).find((l) => l.source === layer);
+      if (found) out.push({ name: n, value: sensitive ? null : found.text, source: ConfigSource[layer] });
     }
   }
   const first = out.findIndex((s) => s.name === name);
@@ -169,9 +166,7 @@ export function effectiveTopicConfigs(config: BrokerConfig, overrides: Readonly<
   return TOPIC_CONFIG_DEFS.map((def) => {
     const sensitive = isSensitive(def);
     const value = topicConfigValue(config, overrides, def.name);
-    const source = overrides[def.name] !== undefined
-      ? ConfigSource.TOPIC_CONFIG
-      : config.topicDefault(def.name).from !== null ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
+    const source = overrides[def.name] !== undefined ? ConfigSource.TOPIC_CONFIG : ConfigSource[config.topicDefault(def.name).source];
     return {
       name: def.name, value: sensitive ? null : value, source, readOnly: false, sensitive, synonyms: [],
       configType: configTypeCode(def), documentation: def.doc,
@@ -179,21 +174,36 @@ export function effectiveTopicConfigs(config: BrokerConfig, overrides: Readonly<
   });
 }
 
+function brokerEntry(config: BrokerConfig, name: string, text: string | null, def: ConfigDef, perBroker: boolean): ConfigEntry {
+  const sensitive = isSensitive(def);
+  const synonyms = brokerSynonyms(config, name, brokerSynonymNames(name), sensitive)
+    .filter((s) => perBroker || s.source === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+  return {
+    name,
+    value: sensitive ? null : canonicalText(def, text),
+    source: synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG,
+    readOnly: def.dynamic === undefined,
+    sensitive,
+    synonyms,
+    configType: configTypeCode(def),
+    documentation: def.doc,
+  };
+}
+
 /** Every setting of this broker, as DescribeConfigs reports it for the broker's own id. */
 export function describeBrokerConfigs(config: BrokerConfig): ConfigEntry[] {
-  return config.entries().map(({ name, text, def }) => {
-    const sensitive = isSensitive(def);
-    const synonyms = brokerSynonyms(config, name, brokerSynonymNames(name), sensitive);
-    return {
-      name,
-      value: sensitive ? null : canonicalText(def, text),
-      source: synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG,
-      readOnly: true,
-      sensitive,
-      synonyms,
-      configType: configTypeCode(def),
-      documentation: def.doc,
-    };
+  return config.entries().map(({ name, text, def }) => brokerEntry(config, name, text, def, true));
+}
+
+/**
+ * The cluster-wide dynamic defaults (the broker resource with the empty name), as Kafka describes
+ * them: only the settings set there, with their dynamic-default synonyms. Custom names (settings
+ * Gregor does not know) are listed as strings.
+ */
+export function describeDynamicDefaults(config: BrokerConfig): ConfigEntry[] {
+  return Object.entries(config.dynamicLayers.defaults).map(([name, text]) => {
+    const def = config.setting(name)?.def ?? { name, type: 'string' as const, default: null, doc: '' };
+    return brokerEntry(config, name, text, def, false);
   });
 }
 
@@ -275,10 +285,6 @@ export function checkTopicResourceName(name: string, problem: (name: string) => 
   return p ? resourceError(ErrorCode.INVALID_TOPIC_EXCEPTION, p) : NO_ERROR;
 }
 
-/** Gregor cannot change broker settings at runtime: Kafka's answer for non-dynamic settings. */
-export function brokerSettingsNotDynamic(names: readonly string[]): ResourceError {
-  return resourceError(ErrorCode.INVALID_REQUEST, `Cannot update these configs dynamically: Set(${names.join(', ')})`);
-}
 
 /** Resource types Kafka accepts in the alter APIs that Gregor does not store configs for. */
 export function unsupportedResourceType(type: number): ResourceError | undefined {

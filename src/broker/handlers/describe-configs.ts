@@ -4,9 +4,10 @@
  * - TOPIC: every topic setting with its effective value (the topic's override, else the broker's
  *   default for it), source and, when asked (v1+ includeSynonyms), the synonym chain; an illegal
  *   name gets INVALID_TOPIC_EXCEPTION, an unknown topic UNKNOWN_TOPIC_OR_PARTITION.
- * - BROKER: this broker's id describes every broker setting (all read-only: Gregor has no dynamic
- *   broker configuration); the empty name describes the cluster-wide dynamic defaults, of which
- *   there are none; any other name gets INVALID_REQUEST.
+ * - BROKER: this broker's id describes every broker setting with its source (dynamic per-broker,
+ *   dynamic cluster default, properties file, Kafka's default; settings that cannot change at
+ *   runtime are read-only); the empty name describes the cluster-wide dynamic defaults that are
+ *   set; any other name gets INVALID_REQUEST.
  * - BROKER_LOGGER: this broker's id describes the root logger's level (source
  *   DYNAMIC_BROKER_LOGGER_CONFIG); an empty or other name gets INVALID_REQUEST.
  * - GROUP and CLIENT_METRICS configs are not supported by Gregor (INVALID_REQUEST); other types
@@ -27,7 +28,7 @@ import { topicNameProblem } from '../topics/topic-names.js';
 import type { BrokerServices } from '../services.js';
 import { defineHandler } from './api-handler.js';
 import {
-  ConfigSource, describeBrokerConfigs, describeTopicConfigs, isInt32Text, log4jLevelOf, ResourceType, ROOT_LOGGER,
+  ConfigSource, describeBrokerConfigs, describeDynamicDefaults, describeTopicConfigs, isInt32Text, log4jLevelOf, ResourceType, ROOT_LOGGER,
   unsupportedResourceType, type ConfigEntry,
 } from './config-resources.js';
 
@@ -67,7 +68,7 @@ function entriesOf(r: ResourceIn, services: BrokerServices): ConfigEntry[] | Res
       return describeTopicConfigs(config, topic.configs);
     }
     case ResourceType.BROKER: {
-      if (name === '') return []; // cluster-wide dynamic defaults: Gregor has none
+      if (name === '') return describeDynamicDefaults(config);
       if (!isInt32Text(name)) return failed(r, ErrorCode.INVALID_REQUEST, `Broker id must be an integer, but it is: ${name}`);
       if (Number(name) !== nodeId) {
         return failed(r, ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${nodeId} or empty string, but received ${name}`);

@@ -8,9 +8,9 @@
  * setting that is not a list they get INVALID_CONFIG. The resulting set of overrides is validated
  * as a whole (INVALID_CONFIG) before anything is applied; validateOnly stops there.
  *
- * BROKER resources: Gregor has no dynamic broker configuration, so SET, APPEND and SUBTRACT get
- * INVALID_REQUEST "Cannot update these configs dynamically" (Kafka's answer for settings that are
- * not dynamic) and DELETE, which removes nothing, succeeds. BROKER_LOGGER: the root logger's level
+ * BROKER resources: the operations change this broker's (or the cluster default's) dynamic
+ * settings, checked by Kafka's dynamic config rules (see broker-config-changes.ts). BROKER_LOGGER:
+ * the root logger's level
  * can be SET to a log4j level (OFF, FATAL, ERROR, WARN, INFO, DEBUG, TRACE, ALL); it applies to
  * the broker's logger and to loggers derived from it afterwards (per-connection loggers made
  * earlier keep their level). Errors otherwise as in AlterConfigs.
@@ -23,8 +23,9 @@ import type { TopicMetadata } from '../metadata/metadata-store.js';
 import { topicNameProblem } from '../topics/topic-names.js';
 import type { RequestContext } from './api-handler.js';
 import { defineHandler } from './api-handler.js';
+import { incrementalAlterBrokerConfigs } from './broker-config-changes.js';
 import {
-  brokerSettingsNotDynamic, checkAlterEntries, checkNodeIdName, checkTopicResourceName, ConfigOperation,
+  checkAlterEntries, checkNodeIdName, checkTopicResourceName, ConfigOperation,
   LOG4J_LEVELS, NO_ERROR, pinoLevelOf, resourceError, ResourceType, ROOT_LOGGER,
   unsupportedResourceType, type ResourceError,
   alterEach,
@@ -86,17 +87,6 @@ async function alterTopic(r: ResourceIn, validateOnly: boolean, ctx: RequestCont
   return topics.setConfigs(r.resourceName, next);
 }
 
-function alterBroker(r: ResourceIn, ctx: RequestContext): ResourceError {
-  if (r.resourceName !== '') {
-    const id = checkNodeIdName(r.resourceName, ctx.services.nodeId);
-    if (id.errorCode !== ErrorCode.NONE) return id;
-  }
-  const unknownOp = r.configs.find((c) => !(c.configOperation in OP_NAMES));
-  if (unknownOp) return resourceError(ErrorCode.INVALID_REQUEST, `Unknown operations type ${unknownOp.configOperation}`);
-  const changed = r.configs.filter((c) => c.configOperation !== ConfigOperation.DELETE).map((c) => c.name);
-  return changed.length > 0 ? brokerSettingsNotDynamic(changed) : NO_ERROR;
-}
-
 function alterLogger(r: ResourceIn, validateOnly: boolean, ctx: RequestContext): ResourceError {
   const id = checkNodeIdName(r.resourceName, ctx.services.nodeId);
   if (id.errorCode !== ErrorCode.NONE) return id;
@@ -136,7 +126,7 @@ async function alterResource(r: ResourceIn, validateOnly: boolean, ctx: RequestC
     case ResourceType.TOPIC:
       return alterTopic(r, validateOnly, ctx);
     case ResourceType.BROKER:
-      return alterBroker(r, ctx);
+      return incrementalAlterBrokerConfigs(r.resourceName, r.configs, validateOnly, ctx);
     case ResourceType.BROKER_LOGGER:
       return alterLogger(r, validateOnly, ctx);
     default:

@@ -29,6 +29,15 @@ export interface BrokerEndpoint {
   rack: string | null;
 }
 
+/**
+ * Dynamic broker configuration (Kafka's BROKER config resources): the cluster-wide defaults and
+ * each broker's own settings, by node id.
+ */
+export interface DynamicBrokerConfigs {
+  defaults: Record<string, string>;
+  byBroker: Record<string, Record<string, string>>;
+}
+
 export interface MetadataStore {
   readonly clusterId: string;
   brokers(): BrokerEndpoint[];
@@ -42,6 +51,9 @@ export interface MetadataStore {
   /** Replaces existing partitions of a topic (leader, leader epoch, ISR, replicas). */
   updatePartitions(name: string, partitions: PartitionMetadata[]): Promise<void>;
   setTopicConfigs(name: string, configs: Record<string, string>): Promise<void>;
+  dynamicBrokerConfigs(): DynamicBrokerConfigs;
+  /** Replaces the dynamic settings of one broker (`nodeId`) or, with null, the cluster defaults. */
+  setDynamicBrokerConfigs(nodeId: number | null, configs: Record<string, string>): Promise<void>;
   /** Reserves `size` producer ids, durably and never twice; resolves to the first of them. */
   allocateProducerIds(size: number): Promise<bigint>;
 }

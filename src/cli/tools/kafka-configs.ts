@@ -80,18 +80,22 @@ export const kafkaConfigs: Tool = {
     ] : [];
     if (o.has('alter') && ops.length === 0) throw new UsageError('--alter needs --add-config or --delete-config');
     return withAdmin(bootstrapOf(o), async (admin) => {
+      const entity = `${type} ${name}`;
       if (o.has('alter')) {
         await admin.incrementalAlterConfigs(type, name, ops);
-        io.stdout.write(`Completed updating config for ${type === 'topic' ? 'topic' : 'broker'} ${name}.\n`);
+        io.stdout.write(name === '' ? 'Completed updating default config for brokers in the cluster.\n' : `Completed updating config for ${entity}.\n`);
         return EXIT_OK;
       }
       const [desc] = await admin.describeConfigs([{ type, name }], { includeSynonyms: true });
-      const entries = (desc?.entries ?? []).filter((e) => o.has('all') || e.source === 'DYNAMIC_TOPIC_CONFIG' || e.source === 'DYNAMIC_BROKER_CONFIG' || e.source === 'STATIC_BROKER_CONFIG');
+      // without --all only the entity's own dynamic settings, as Kafka's tool shows them
+      const dynamicSource = type === 'topic' ? 'DYNAMIC_TOPIC_CONFIG' : name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG';
+      const entries = (desc?.entries ?? []).filter((e) => o.has('all') || type === 'broker-logger' || e.source === dynamicSource)
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       if (o.has('json')) {
         io.stdout.write(`${JSON.stringify(entries.map((e) => ({ name: e.name, value: e.value, source: e.source, readOnly: e.readOnly, sensitive: e.sensitive })))}\n`);
         return EXIT_OK;
       }
-      io.stdout.write(`${type === 'topic' ? 'Dynamic configs for topic' : 'Configs for broker'} ${name} are:\n`);
+      io.stdout.write(name === '' ? 'Default configs for brokers in the cluster are:\n' : `${o.has('all') ? 'All' : 'Dynamic'} configs for ${entity} are:\n`);
       for (const e of entries) {
         const synonyms = e.synonyms.map((s) => `${s.source}:${s.name}=${s.value ?? ''}`).join(', ');
         io.stdout.write(`  ${e.name}=${e.sensitive ? 'null' : (e.value ?? '')} sensitive=${e.sensitive} synonyms={${synonyms}}\n`);

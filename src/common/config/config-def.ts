@@ -18,6 +18,11 @@ export interface ConfigDef {
   /** Broker settings that supply this topic setting's default, most specific first. */
   serverSynonyms?: readonly string[];
   sensitive?: boolean;
+  /**
+   * Broker settings that can be changed at runtime (Kafka's dynamic broker configs): 'per-broker'
+   * ones only for one broker, 'cluster-wide' ones also as the cluster default.
+   */
+  dynamic?: 'per-broker' | 'cluster-wide';
 }
 
 export class ConfigError extends Error {

@@ -88,7 +88,7 @@ export class Cleaner {
   private paused = false;
   private running: Promise<CleanPassResult> | undefined;
   private readonly clock: Clock;
-  private readonly offsetMapEntries: number;
+  private offsetMapEntries: number;
   private readonly yieldEveryBytes: number;
   private readonly onSwapStep: SwapHook | undefined;
 
@@ -100,6 +100,12 @@ export class Cleaner {
     if (!Number.isInteger(this.offsetMapEntries) || this.offsetMapEntries < 1) {
       throw new RangeError(`offsetMapEntries must be a positive integer, not ${this.offsetMapEntries}`);
     }
+  }
+
+  /** Changes the offset map's size (log.cleaner.dedupe.buffer.size); the next pass allocates it. */
+  resizeOffsetMap(entries: number): void {
+    if (!Number.isInteger(entries) || entries < 1) throw new RangeError(`offsetMapEntries must be a positive integer, not ${entries}`);
+    this.offsetMapEntries = entries;
   }
 
   register(log: PartitionLog, options: RegisterOptions = {}): void {
@@ -207,7 +213,7 @@ export class Cleaner {
       if (s.unregistering) throw new CleaningAborted(`log ${s.log.dir} was unregistered`);
       if (s.log.isOffline) throw new CleaningAborted(`log ${s.log.dir} is offline`);
     };
-    this.map ??= new OffsetMap(this.offsetMapEntries);
+    if (this.map?.maxEntries !== this.offsetMapEntries) this.map = new OffsetMap(this.offsetMapEntries);
     const progress = newLogCleanResult(s.log, plan);
     try {
       await cleanLog(

@@ -93,17 +93,18 @@ test('configNames filters (unknown names are left out); an unknown topic gets UN
   ]);
 });
 
-test('the broker resource: every setting, read-only, with its source; other ids are INVALID_REQUEST, "" the (empty) cluster defaults', async () => {
+test('the broker resource: every setting with its source, read-only unless dynamic; other ids are INVALID_REQUEST, "" the (empty) cluster defaults', async () => {
   const d = await admin.describeConfigs({ includeSynonyms: true, resources: [{ type: BROKER, name: '1' }] });
   const all = new Map((d.resources[0]!.configEntries as unknown as Entry[]).map((e) => [e.configName, e]));
   const retention = all.get('log.retention.ms')!;
   assert.equal(retention.configValue, '3600000');
   assert.equal(retention.configSource, STATIC_BROKER_CONFIG);
-  assert.equal(retention.readOnly, true);
+  assert.equal(retention.readOnly, false, 'log.retention.ms can change at runtime');
   assert.deepEqual(retention.configSynonyms, [syn('log.retention.ms', '3600000', STATIC_BROKER_CONFIG), syn('log.retention.hours', '168', DEFAULT_CONFIG)]);
   const partitions = all.get('num.partitions')!;
   assert.equal(partitions.configValue, '1');
   assert.equal(partitions.configSource, DEFAULT_CONFIG);
+  assert.equal(partitions.readOnly, true, 'num.partitions cannot');
   const r = await raw.send(ApiKey.DescribeConfigs, 4, {
     resources: [
       { resourceType: BROKER, resourceName: '2', configurationKeys: null },

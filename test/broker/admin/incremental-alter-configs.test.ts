@@ -95,14 +95,50 @@ test('validateOnly validates without applying', async () => {
   assert.equal((await config(TOPIC, 'inc', 'retention.ms')).value, '604800000');
 });
 
-test('broker resources: settings cannot change at runtime (INVALID_REQUEST), DELETE is a no-op, other ids are invalid', async () => {
-  const set = await alter(BROKER, '1', [['log.retention.ms', SET, '1000']]);
-  assert.equal(set.errorCode, ErrorCode.INVALID_REQUEST);
-  assert.match(set.errorMessage ?? '', /Cannot update these configs dynamically/);
-  assert.equal((await alter(BROKER, '', [['num.partitions', SET, '3']])).errorCode, ErrorCode.INVALID_REQUEST);
-  assert.equal((await alter(BROKER, '1', [['log.retention.ms', DELETE, null]])).errorCode, ErrorCode.NONE);
+test('broker resources: dynamic settings per broker and as cluster default, their effect on topics, and Kafka\'s refusals', async () => {
+  const log = () => tb.broker.services.replicas.get('inc', 0)!.log.config;
+  // the cluster default reaches every topic without an override, at once
+  assert.equal((await alter(BROKER, '', [['log.retention.ms', SET, '5000']], true)).errorCode, ErrorCode.NONE);
+  assert.equal(log().retentionMs, 604800000, 'validateOnly changes nothing');
+  assert.equal((await alter(BROKER, '', [['log.retention.ms', SET, '5000']])).errorCode, ErrorCode.NONE);
+  assert.deepEqual(await config(TOPIC, 'inc', 'retention.ms'), { value: '5000', source: 3 });
+  assert.equal(log().retentionMs, 5000);
+  // this broker's own value wins over the default
+  assert.equal((await alter(BROKER, '1', [['log.retention.ms', SET, '7000'], ['message.max.bytes', SET, '2000000']])).errorCode, ErrorCode.NONE);
+  assert.deepEqual(await config(BROKER, '1', 'log.retention.ms'), { value: '7000', source: 2 });
+  assert.deepEqual(await config(TOPIC, 'inc', 'retention.ms'), { value: '7000', source: 2 });
+  assert.deepEqual(await config(BROKER, '1', 'message.max.bytes'), { value: '2000000', source: 2 });
+  assert.equal(log().maxMessageBytes, 5000, 'the topic\'s own override (set above) still wins');
+  // APPEND and SUBTRACT on a list setting start from its default
+  assert.equal((await alter(BROKER, '', [['log.cleanup.policy', APPEND, 'compact']])).errorCode, ErrorCode.NONE);
+  assert.deepEqual(await config(BROKER, '', 'log.cleanup.policy'), { value: 'delete,compact', source: 3 });
+  assert.deepEqual(log().cleanupPolicy, { delete: true, compact: true });
+  assert.equal((await alter(BROKER, '', [['log.cleanup.policy', SUBTRACT, 'compact']])).errorCode, ErrorCode.NONE);
+  const notList = await alter(BROKER, '', [['log.retention.ms', APPEND, '1']]);
+  assert.deepEqual([notList.errorCode, notList.errorMessage], [ErrorCode.INVALID_CONFIG, 'Config value append is not allowed for config key: log.retention.ms']);
+  // Kafka's refusals
+  const refusals: [string, Op[], string][] = [
+    ['1', [['log.dirs', SET, '/x']], 'Cannot update these configs dynamically: Set(log.dirs)'],
+    ['', [['ssl.keystore.location', SET, '/ks.p12']], 'These security configs can be dynamically updated only per-listener using the listener prefix: Set(ssl.keystore.location)'],
+    ['', [['sasl.kerberos.min.time.before.relogin', SET, '58000']], 'Cannot update these configs at default cluster level, broker id must be specified: Set(sasl.kerberos.min.time.before.relogin)'],
+    ['1', [['log.retention.ms', SET, 'soon']], 'Invalid value soon for configuration log.retention.ms: expected a 64-bit integer, got \'soon\''],
+    ['1', [['num.io.threads', SET, '100']], 'Dynamic thread count update validation failed for num.io.threads=100, value should not be greater than double the current value 8'],
+    ['1', [['log.cleaner.threads', SET, '0']], 'Log cleaner threads should be at least 1'],
+  ];
+  for (const [name, ops, message] of refusals) {
+    const r = await alter(BROKER, name, ops);
+    assert.deepEqual([r.errorCode, r.errorMessage], [ErrorCode.INVALID_REQUEST, message], message);
+  }
+  assert.equal((await alter(BROKER, '1', [['sasl.kerberos.min.time.before.relogin', SET, '58000'], ['listener.name.plaintext.ssl.keystore.location', SET, '/ks.p12']])).errorCode, ErrorCode.NONE);
   assert.equal((await alter(BROKER, '5', [['log.retention.ms', DELETE, null]])).errorCode, ErrorCode.INVALID_REQUEST);
-  assert.equal((await config(BROKER, '1', 'log.retention.ms')).value, null);
+  // DELETE goes back to the next layer down
+  for (const name of ['log.retention.ms', 'message.max.bytes', 'sasl.kerberos.min.time.before.relogin', 'listener.name.plaintext.ssl.keystore.location']) {
+    assert.equal((await alter(BROKER, '1', [[name, DELETE, null]])).errorCode, ErrorCode.NONE);
+  }
+  assert.deepEqual(await config(TOPIC, 'inc', 'retention.ms'), { value: '5000', source: 3 });
+  assert.equal((await alter(BROKER, '', [['log.retention.ms', DELETE, null], ['log.cleanup.policy', DELETE, null]])).errorCode, ErrorCode.NONE);
+  assert.deepEqual(await config(TOPIC, 'inc', 'retention.ms'), { value: '604800000', source: 5 });
+  assert.equal(log().retentionMs, 604800000);
 });
 
 test('the broker logger: SET the root level (seen by DescribeConfigs and the logger); bad levels, DELETE and unknown loggers refused', async () => {

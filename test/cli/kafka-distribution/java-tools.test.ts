@@ -103,13 +103,26 @@ describe('Kafka distribution tools against Gregor', { skip: problem ?? false }, 
     assert.ok(!lines(ok('list', await tool('kafka-consumer-groups.sh', ['--bootstrap-server', b, '--list']))).includes(group));
   });
 
-  it('kafka-configs describes the broker and (where the tool can) alters a topic', async () => {
-    ok('broker', await tool('kafka-configs.sh', ['--bootstrap-server', b, '--entity-type', 'brokers', '--entity-name', '1', '--describe']));
+  it('kafka-configs changes dynamic broker settings (per broker and the cluster default) and (where the tool can) a topic', async () => {
+    const broker = ['--bootstrap-server', b, '--entity-type', 'brokers', '--entity-name', '1'];
+    ok('alter broker', await tool('kafka-configs.sh', [...broker, '--alter', '--add-config', 'log.cleaner.threads=2,sasl.kerberos.min.time.before.relogin=58000']));
+    const described = ok('broker', await tool('kafka-configs.sh', [...broker, '--describe']));
+    assert.match(described, /log\.cleaner\.threads=2 sensitive=false synonyms=\{DYNAMIC_BROKER_CONFIG:log\.cleaner\.threads=2, DEFAULT_CONFIG:log\.cleaner\.threads=1\}/);
+    assert.match(described, /sasl\.kerberos\.min\.time\.before\.relogin=58000/);
+    const refused = await tool('kafka-configs.sh', [...broker, '--alter', '--add-config', 'log.dirs=/elsewhere']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stdout + refused.stderr, /InvalidRequestException: Cannot update these configs dynamically: Set\(log\.dirs\)/);
+    ok('delete', await tool('kafka-configs.sh', [...broker, '--alter', '--delete-config', 'log.cleaner.threads,sasl.kerberos.min.time.before.relogin']));
+    assert.doesNotMatch(ok('broker', await tool('kafka-configs.sh', [...broker, '--describe'])), /log\.cleaner\.threads/);
+    const defaults = ['--bootstrap-server', b, '--entity-type', 'brokers', '--entity-default'];
+    ok('alter default', await tool('kafka-configs.sh', [...defaults, '--alter', '--add-config', 'log.retention.ms=7200000']));
+    assert.match(ok('default', await tool('kafka-configs.sh', [...defaults, '--describe'])), /log\.retention\.ms=7200000 sensitive=false synonyms=\{DYNAMIC_DEFAULT_BROKER_CONFIG:log\.retention\.ms=7200000\}/);
+    ok('delete default', await tool('kafka-configs.sh', [...defaults, '--alter', '--delete-config', 'log.retention.ms']));
     const alter = await tool('kafka-configs.sh', ['--bootstrap-server', b, '--entity-type', 'topics', '--entity-name', topic, '--alter', '--add-config', 'retention.ms=7200000']);
     if (/Invalid entity-type topics/.test(alter.stdout + alter.stderr)) return; // Kafka 2.4's tool alters topics only through ZooKeeper
     ok('alter topic', alter);
-    const described = ok('describe topic', await tool('kafka-configs.sh', ['--bootstrap-server', b, '--entity-type', 'topics', '--entity-name', topic, '--describe']));
-    assert.match(described, /retention\.ms=7200000/);
+    const topicDescribed = ok('describe topic', await tool('kafka-configs.sh', ['--bootstrap-server', b, '--entity-type', 'topics', '--entity-name', topic, '--describe']));
+    assert.match(topicDescribed, /retention\.ms=7200000/);
   });
 
   it('kafka-delete-records, kafka-log-dirs and kafka-leader-election', async () => {

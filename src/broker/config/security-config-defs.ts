@@ -1,0 +1,66 @@
+/**
+ * Kafka's broker security and connection-limit settings (TLS, SASL, principal mapping, connection
+ * quotas), declared with Kafka's names, types and defaults so that server.properties files and
+ * dynamic config changes naming them are understood. Which ones can change at runtime follows
+ * Kafka's DynamicBrokerConfig: the TLS store settings only per listener (`listener.name.<l>.`),
+ * listener and security settings per broker, connection limits also cluster-wide.
+ */
+import { atLeast, between, oneOf, type ConfigDef } from '../../common/config/config-def.js';
+
+const PLAINTEXT_ONLY = ' Accepted; listeners serve PLAINTEXT, so it has no effect yet.';
+
+export const SECURITY_CONFIG_DEFS: readonly ConfigDef[] = [
+  { name: 'security.inter.broker.protocol', type: 'string', default: 'PLAINTEXT', validate: oneOf('PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'),
+    doc: 'Security protocol brokers use to reach each other.' + PLAINTEXT_ONLY },
+  { name: 'principal.builder.class', type: 'string', default: 'org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder', dynamic: 'per-broker',
+    doc: 'Builds the principal of a connection.' + PLAINTEXT_ONLY },
+  { name: 'ssl.protocol', type: 'string', default: 'TLSv1.3', dynamic: 'per-broker', doc: 'TLS protocol of SSL listeners.' + PLAINTEXT_ONLY },
+  { name: 'ssl.provider', type: 'string', default: null, dynamic: 'per-broker', doc: 'Security provider for TLS.' + PLAINTEXT_ONLY },
+  { name: 'ssl.cipher.suites', type: 'list', default: '', dynamic: 'per-broker', doc: 'Cipher suites allowed on TLS connections.' + PLAINTEXT_ONLY },
+  { name: 'ssl.enabled.protocols', type: 'list', default: 'TLSv1.2,TLSv1.3', dynamic: 'per-broker', doc: 'TLS versions allowed.' + PLAINTEXT_ONLY },
+  { name: 'ssl.keystore.type', type: 'string', default: 'JKS', dynamic: 'per-broker', doc: 'Format of the key store.' + PLAINTEXT_ONLY },
+  { name: 'ssl.keystore.location', type: 'string', default: null, dynamic: 'per-broker', doc: 'Key store file.' + PLAINTEXT_ONLY },
+  { name: 'ssl.keystore.password', type: 'password', default: null, dynamic: 'per-broker', doc: 'Password of the key store.' + PLAINTEXT_ONLY },
+  { name: 'ssl.keystore.certificate.chain', type: 'password', default: null, dynamic: 'per-broker', doc: 'PEM certificate chain of the broker.' + PLAINTEXT_ONLY },
+  { name: 'ssl.keystore.key', type: 'password', default: null, dynamic: 'per-broker', doc: 'PEM private key of the broker.' + PLAINTEXT_ONLY },
+  { name: 'ssl.key.password', type: 'password', default: null, dynamic: 'per-broker', doc: 'Password of the private key.' + PLAINTEXT_ONLY },
+  { name: 'ssl.truststore.type', type: 'string', default: 'JKS', dynamic: 'per-broker', doc: 'Format of the trust store.' + PLAINTEXT_ONLY },
+  { name: 'ssl.truststore.location', type: 'string', default: null, dynamic: 'per-broker', doc: 'Trust store file.' + PLAINTEXT_ONLY },
+  { name: 'ssl.truststore.password', type: 'password', default: null, dynamic: 'per-broker', doc: 'Password of the trust store.' + PLAINTEXT_ONLY },
+  { name: 'ssl.truststore.certificates', type: 'password', default: null, dynamic: 'per-broker', doc: 'PEM trusted certificates.' + PLAINTEXT_ONLY },
+  { name: 'ssl.keymanager.algorithm', type: 'string', default: 'SunX509', dynamic: 'per-broker', doc: 'Key manager algorithm.' + PLAINTEXT_ONLY },
+  { name: 'ssl.trustmanager.algorithm', type: 'string', default: 'PKIX', dynamic: 'per-broker', doc: 'Trust manager algorithm.' + PLAINTEXT_ONLY },
+  { name: 'ssl.endpoint.identification.algorithm', type: 'string', default: 'https', dynamic: 'per-broker', doc: 'Host name verification of peers.' + PLAINTEXT_ONLY },
+  { name: 'ssl.secure.random.implementation', type: 'string', default: null, dynamic: 'per-broker', doc: 'SecureRandom implementation.' + PLAINTEXT_ONLY },
+  { name: 'ssl.client.auth', type: 'string', default: 'none', validate: oneOf('required', 'requested', 'none'), dynamic: 'per-broker',
+    doc: 'Whether clients must present a certificate.' + PLAINTEXT_ONLY },
+  { name: 'ssl.engine.factory.class', type: 'string', default: null, dynamic: 'per-broker', doc: 'Custom TLS engine factory.' + PLAINTEXT_ONLY },
+  { name: 'ssl.principal.mapping.rules', type: 'string', default: 'DEFAULT', doc: 'Rules mapping certificate names to principals.' + PLAINTEXT_ONLY },
+  { name: 'sasl.mechanism.inter.broker.protocol', type: 'string', default: 'GSSAPI', dynamic: 'per-broker', doc: 'SASL mechanism between brokers.' + PLAINTEXT_ONLY },
+  { name: 'sasl.jaas.config', type: 'password', default: null, dynamic: 'per-broker', doc: 'JAAS login configuration.' + PLAINTEXT_ONLY },
+  { name: 'sasl.enabled.mechanisms', type: 'list', default: 'GSSAPI', dynamic: 'per-broker', doc: 'SASL mechanisms offered.' + PLAINTEXT_ONLY },
+  { name: 'sasl.kerberos.service.name', type: 'string', default: null, dynamic: 'per-broker', doc: 'Kerberos service name.' + PLAINTEXT_ONLY },
+  { name: 'sasl.kerberos.kinit.cmd', type: 'string', default: '/usr/bin/kinit', dynamic: 'per-broker', doc: 'Kerberos kinit command.' + PLAINTEXT_ONLY },
+  { name: 'sasl.kerberos.ticket.renew.window.factor', type: 'double', default: '0.8', dynamic: 'per-broker', doc: 'Kerberos ticket renewal point.' + PLAINTEXT_ONLY },
+  { name: 'sasl.kerberos.ticket.renew.jitter', type: 'double', default: '0.05', dynamic: 'per-broker', doc: 'Kerberos renewal jitter.' + PLAINTEXT_ONLY },
+  { name: 'sasl.kerberos.min.time.before.relogin', type: 'long', default: '60000', dynamic: 'per-broker', doc: 'Kerberos relogin sleep.' + PLAINTEXT_ONLY },
+  { name: 'sasl.kerberos.principal.to.local.rules', type: 'list', default: 'DEFAULT', dynamic: 'per-broker', doc: 'Kerberos principal mapping.' + PLAINTEXT_ONLY },
+  { name: 'sasl.login.refresh.window.factor', type: 'double', default: '0.8', validate: between(0.5, 1.0), dynamic: 'per-broker',
+    doc: 'Login refresh point (OAUTHBEARER).' + PLAINTEXT_ONLY },
+  { name: 'sasl.login.refresh.window.jitter', type: 'double', default: '0.05', validate: between(0.0, 0.25), dynamic: 'per-broker',
+    doc: 'Login refresh jitter.' + PLAINTEXT_ONLY },
+  { name: 'sasl.login.refresh.min.period.seconds', type: 'int', default: '60', validate: between(0, 900), dynamic: 'per-broker',
+    doc: 'Shortest wait before a login refresh.' + PLAINTEXT_ONLY },
+  { name: 'sasl.login.refresh.buffer.seconds', type: 'int', default: '300', validate: between(0, 3600), dynamic: 'per-broker',
+    doc: 'Time kept before credential expiry when refreshing.' + PLAINTEXT_ONLY },
+  { name: 'sasl.server.max.receive.size', type: 'int', default: '524288', doc: 'Largest SASL message before authentication.' + PLAINTEXT_ONLY },
+  { name: 'connections.max.reauth.ms', type: 'long', default: '0', doc: 'Re-authentication interval of SASL connections (KIP-368).' + PLAINTEXT_ONLY },
+  { name: 'max.connections', type: 'int', default: '2147483647', validate: atLeast(0), dynamic: 'cluster-wide',
+    doc: 'Most connections the broker accepts (accepted; Gregor does not limit connections yet).' },
+  { name: 'max.connection.creation.rate', type: 'int', default: '2147483647', validate: atLeast(0), dynamic: 'cluster-wide',
+    doc: 'Most new connections per second (accepted; not enforced yet).' },
+  { name: 'max.connections.per.ip', type: 'int', default: '2147483647', validate: atLeast(0), dynamic: 'cluster-wide',
+    doc: 'Most connections from one address (accepted; not enforced yet).' },
+  { name: 'max.connections.per.ip.overrides', type: 'string', default: '', dynamic: 'cluster-wide',
+    doc: 'Per-address connection limits, host:count,... (accepted; not enforced yet).' },
+];
