@@ -15,6 +15,8 @@ import { cleanerOffsetMapEntries, reconfigureOnChange } from './config/reconfigu
 import { FetchSessionCache } from './fetch/fetch-session-cache.js';
 import { buildHandlerRegistry } from './handlers/index.js';
 import type { BrokerEndpoint, MetadataStore } from './metadata/metadata-store.js';
+import { SELF_CONTROLLER, type ControllerChannel } from './metadata/controller-channel.js';
+import { followMetadata } from './metadata/metadata-applier.js';
 import { BrokerServer, type BoundListener } from './net/broker-server.js';
 import { ReplicaManager } from './replica/replica-manager.js';
 import type { BrokerServices } from './services.js';
@@ -27,6 +29,8 @@ export interface BrokerOptions {
   config: BrokerConfig;
   /** Opens the metadata store once the broker knows its advertised endpoint. */
   openMetadataStore: (fs: FileSystem, dataDir: string, self: BrokerEndpoint) => Promise<MetadataStore>;
+  /** How requests reach the controller; without it this broker is its own controller. */
+  controllerChannel?: (metadata: MetadataStore) => ControllerChannel;
   fs?: FileSystem;
   clock?: Clock;
   logger?: Logger;
@@ -68,7 +72,7 @@ export class Broker {
     const dataDirs = config.logDirs();
     const metadata = await o.openMetadataStore(fs, dataDirs[0]!, self);
     const dynamicConfig = new DynamicConfigManager(config, metadata, nodeId, logger);
-    dynamicConfig.load();
+    dynamicConfig.reload();
     const logs = new LogManager({
       fs,
       clock,
@@ -85,10 +89,11 @@ export class Broker {
     const report = logs.startup();
     const replicas = new ReplicaManager(logs, config, nodeId);
     for (const t of metadata.topics()) replicas.addTopic(t);
-    const topics = new TopicManager(metadata, replicas, config, nodeId);
+    const controller = o.controllerChannel?.(metadata) ?? SELF_CONTROLLER;
+    const topics = new TopicManager(metadata, config, controller);
     reconfigureOnChange(dynamicConfig, { config, metadata, logs, replicas });
     const groups = groupCoordinatorFromConfig(config, { metadata, topics, replicas, clock, logger });
-    topics.onTopicDeleted = (name) => groups.topicDeleted(name);
+    followMetadata({ metadata, replicas, dynamicConfig, logger, onTopicDeleted: (name) => groups.topicDeleted(name) });
     const loaded = groups.load();
     groups.start();
     const producerIds = new ProducerIdManager(metadata);
@@ -124,6 +129,7 @@ export class Broker {
     this.services.groups.shutdown();
     (this.services.transactions as TransactionCoordinator | undefined)?.shutdown();
     await logs.shutdown();
+    await this.services.metadata.close();
     logger.info('shut down cleanly');
   }
 }

@@ -6,17 +6,21 @@
  *   gregor-metadata.json       { "version": 1, "topics": [TopicMetadata, ...], "nextProducerId": "n",
  *                                "brokerConfigs": { "defaults": {...}, "byBroker": { "<id>": {...} } } }
  *
- * Every change rewrites the JSON atomically (temp file, fsync, rename, directory fsync) before
- * it resolves, so a topic a client was told exists survives a crash. Changes are serialised.
+ * Every change is applied to the view at once and announced to the listeners, then the JSON is
+ * rewritten atomically (temp file, fsync, rename, directory fsync); the change resolves once that
+ * write is done, so a topic a client was told exists survives a crash. Writes happen in order.
+ * This broker is the only broker and always the controller.
  *
  * Contract: one owner (the broker); reads are synchronous snapshots of the current state.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic, type FileSystem } from '../storage/fs/file-system.js';
 import { parseProperties } from '../common/config/properties.js';
-import type {
-  BrokerEndpoint, DynamicBrokerConfigs, MetadataStore, PartitionMetadata, TopicMetadata,
+import {
+  StaleMetadataError, type BrokerEndpoint, type DynamicBrokerConfigs, type MetadataChange, type MetadataStore,
+  type PartitionMetadata, type PartitionUpdate, type TopicMetadata,
 } from '../broker/metadata/metadata-store.js';
+import { MetadataListeners } from './metadata-listeners.js';
 
 const META_PROPERTIES = 'meta.properties';
 const METADATA_FILE = 'gregor-metadata.json';
@@ -29,11 +33,17 @@ interface Persisted {
   brokerConfigs?: DynamicBrokerConfigs;
 }
 
+/** Topics written before partition epochs existed get epoch 0. */
+function withEpochs(t: TopicMetadata): TopicMetadata {
+  return { ...t, partitions: t.partitions.map((p) => ({ ...p, partitionEpoch: p.partitionEpoch ?? 0 })) };
+}
+
 export class EmbeddedMetadataStore implements MetadataStore {
   private topicsByName = new Map<string, TopicMetadata>();
   private nextProducerId = 0n;
   private brokerConfigs: DynamicBrokerConfigs = { defaults: {}, byBroker: {} };
   private queue: Promise<void> = Promise.resolve();
+  private readonly listeners = new MetadataListeners();
 
   private constructor(
     private readonly fs: FileSystem,
@@ -63,11 +73,15 @@ export class EmbeddedMetadataStore implements MetadataStore {
     const dataPath = `${dir}/${METADATA_FILE}`;
     if (fs.exists(dataPath)) {
       const persisted = JSON.parse(fs.readFile(dataPath).toString('utf8')) as Persisted;
-      for (const t of persisted.topics) store.topicsByName.set(t.name, t);
+      for (const t of persisted.topics) store.topicsByName.set(t.name, withEpochs(t));
       store.nextProducerId = BigInt(persisted.nextProducerId ?? '0');
       if (persisted.brokerConfigs) store.brokerConfigs = persisted.brokerConfigs;
     }
     return store;
+  }
+
+  get epoch(): number {
+    return this.listeners.epoch;
   }
 
   brokers(): BrokerEndpoint[] {
@@ -92,44 +106,39 @@ export class EmbeddedMetadataStore implements MetadataStore {
   }
 
   createTopic(topic: TopicMetadata): Promise<void> {
-    return this.change(() => {
-      if (this.topicsByName.has(topic.name)) throw new Error(`topic ${topic.name} already exists`);
-      this.topicsByName.set(topic.name, structuredClone(topic));
-    });
+    if (this.topicsByName.has(topic.name)) return Promise.reject(new Error(`topic ${topic.name} already exists`));
+    return this.changeTopic(topic.name, () => structuredClone(topic));
   }
 
   deleteTopic(name: string): Promise<void> {
-    return this.change(() => {
-      this.topicsByName.delete(name);
-    });
+    return this.changeTopic(name, () => undefined);
   }
 
   addPartitions(name: string, partitions: PartitionMetadata[]): Promise<void> {
-    return this.change(() => {
-      const t = this.topicsByName.get(name);
-      if (!t) throw new Error(`no topic ${name}`);
-      t.partitions.push(...structuredClone(partitions));
-    });
+    const t = this.topicsByName.get(name);
+    if (!t) return Promise.reject(new Error(`no topic ${name}`));
+    return this.changeTopic(name, () => ({ ...t, partitions: [...t.partitions, ...structuredClone(partitions)] }));
   }
 
-  updatePartitions(name: string, partitions: PartitionMetadata[]): Promise<void> {
-    return this.change(() => {
-      const t = this.topicsByName.get(name);
-      if (!t) throw new Error(`no topic ${name}`);
-      for (const p of partitions) {
-        const i = t.partitions.findIndex((x) => x.partition === p.partition);
-        if (i < 0) throw new Error(`no partition ${name}-${p.partition}`);
-        t.partitions[i] = structuredClone(p);
+  updatePartitions(name: string, updates: PartitionUpdate[]): Promise<void> {
+    const t = this.topicsByName.get(name);
+    if (!t) return Promise.reject(new StaleMetadataError(`no topic ${name}`));
+    const partitions = [...t.partitions];
+    for (const u of updates) {
+      const i = partitions.findIndex((x) => x.partition === u.next.partition);
+      if (i < 0) return Promise.reject(new StaleMetadataError(`no partition ${name}-${u.next.partition}`));
+      if (partitions[i]!.partitionEpoch !== u.expectedEpoch) {
+        return Promise.reject(new StaleMetadataError(`${name}-${u.next.partition} is at partition epoch ${partitions[i]!.partitionEpoch}, not ${u.expectedEpoch}`));
       }
-    });
+      partitions[i] = structuredClone(u.next);
+    }
+    return this.changeTopic(name, () => ({ ...t, partitions }));
   }
 
   setTopicConfigs(name: string, configs: Record<string, string>): Promise<void> {
-    return this.change(() => {
-      const t = this.topicsByName.get(name);
-      if (!t) throw new Error(`no topic ${name}`);
-      t.configs = { ...configs };
-    });
+    const t = this.topicsByName.get(name);
+    if (!t) return Promise.reject(new Error(`no topic ${name}`));
+    return this.changeTopic(name, () => ({ ...t, configs: { ...configs } }));
   }
 
   dynamicBrokerConfigs(): DynamicBrokerConfigs {
@@ -137,26 +146,57 @@ export class EmbeddedMetadataStore implements MetadataStore {
   }
 
   setDynamicBrokerConfigs(nodeId: number | null, configs: Record<string, string>): Promise<void> {
-    return this.change(() => {
-      if (nodeId === null) this.brokerConfigs.defaults = { ...configs };
-      else if (Object.keys(configs).length === 0) delete this.brokerConfigs.byBroker[String(nodeId)];
-      else this.brokerConfigs.byBroker[String(nodeId)] = { ...configs };
-    });
+    const next = structuredClone(this.brokerConfigs);
+    if (nodeId === null) next.defaults = { ...configs };
+    else if (Object.keys(configs).length === 0) delete next.byBroker[String(nodeId)];
+    else next.byBroker[String(nodeId)] = { ...configs };
+    this.brokerConfigs = next;
+    return this.applied({ kind: 'brokerConfigs' });
   }
 
   async allocateProducerIds(size: number): Promise<bigint> {
-    let start = 0n;
-    await this.change(() => {
-      start = this.nextProducerId;
-      this.nextProducerId += BigInt(size);
-    });
+    const start = this.nextProducerId;
+    this.nextProducerId += BigInt(size);
+    await this.persist();
     return start;
   }
 
-  /** Applies a change in memory at once, then persists; changes are written in order. */
-  private change(apply: () => void): Promise<void> {
-    apply();
-    const snapshot: Persisted = { version: 1, topics: this.topics(), nextProducerId: this.nextProducerId.toString(), brokerConfigs: this.brokerConfigs };
+  onChange(listener: (change: MetadataChange) => void): void {
+    this.listeners.add(listener);
+  }
+
+  waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+    return this.listeners.waitFor(condition, timeoutMs);
+  }
+
+  register(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    this.listeners.close();
+    await this.queue;
+  }
+
+  /** Replaces (or removes) one topic in the view, announces it, then persists. */
+  private changeTopic(name: string, next: () => TopicMetadata | undefined): Promise<void> {
+    const before = this.topicsByName.get(name);
+    const after = next();
+    if (after) this.topicsByName.set(name, after);
+    else this.topicsByName.delete(name);
+    return this.applied({ kind: 'topic', name, before, after });
+  }
+
+  private applied(change: MetadataChange): Promise<void> {
+    this.listeners.announce(change);
+    return this.persist();
+  }
+
+  /** Writes the whole state; writes happen in the order of the changes. */
+  private persist(): Promise<void> {
+    const snapshot: Persisted = {
+      version: 1, topics: this.topics(), nextProducerId: this.nextProducerId.toString(), brokerConfigs: this.brokerConfigs,
+    };
     const text = JSON.stringify(snapshot, null, 1);
     const write = this.queue.then(() => writeFileAtomic(this.fs, `${this.dir}/${METADATA_FILE}`, Buffer.from(text)));
     this.queue = write.catch(() => undefined);

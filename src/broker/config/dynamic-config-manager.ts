@@ -5,7 +5,9 @@
  * in the BrokerConfig, and tells the parts of the broker that can reconfigure themselves which
  * settings changed.
  *
- * A change replaces the whole dynamic set of one resource (the config APIs compute that set).
+ * A change replaces the whole dynamic set of one resource (the config APIs compute that set). The
+ * layers are (re)applied from the store whenever it announces a change of dynamic configs, so
+ * changes made through other brokers (the cluster default) arrive the same way as local ones.
  * Stored values that no longer validate (a setting that changed type, say) are dropped with a
  * warning at load, as Kafka ignores invalid dynamic configs.
  *
@@ -31,8 +33,8 @@ export class DynamicConfigManager {
     private readonly logger: Logger,
   ) {}
 
-  /** Lays the stored dynamic settings over the static ones (at startup). */
-  load(): void {
+  /** Lays the stored dynamic settings over the static ones (at startup, and when the store's change). */
+  reload(): void {
     const stored = this.store.dynamicBrokerConfigs();
     const layers: DynamicLayers = {
       defaults: this.valid(stored.defaults, false, 'cluster default'),
@@ -60,9 +62,8 @@ export class DynamicConfigManager {
     const run = async (): Promise<string | undefined> => {
       const problem = dynamicConfigProblem(next, perBroker, this.config) ?? this.checkCombined(perBroker, next);
       if (problem || validateOnly) return problem;
+      // applied when the store announces the change (reload), before the write resolves
       await this.store.setDynamicBrokerConfigs(perBroker ? this.nodeId : null, next);
-      const stored = this.store.dynamicBrokerConfigs();
-      this.apply({ defaults: stored.defaults, perBroker: stored.byBroker[String(this.nodeId)] ?? {} });
       return undefined;
     };
     const result = this.queue.then(run);

@@ -1,21 +1,28 @@
 /**
  * TopicManager: creating, deleting and reconfiguring topics with Kafka's validation and error
- * codes, for CreateTopics, DeleteTopics, CreatePartitions, the config APIs and automatic topic
- * creation. It changes the metadata store first (durably) and then the partitions this broker
- * holds.
+ * codes, for CreateTopics, DeleteTopics, CreatePartitions, the config APIs, ElectLeaders and
+ * automatic topic creation.
  *
- * Contract: the only writer of topic metadata. Each change checks and applies its in-memory
- * effect in one synchronous step before awaiting persistence, so concurrent requests for the
- * same topic see each other (the second create gets TOPIC_ALREADY_EXISTS).
+ * Only the controller changes topics: on it (and on a single node) the checks run here and the
+ * change is written to the metadata store; on any other broker the operation is forwarded to the
+ * controller as the equivalent Kafka request (topic-forwarding.ts). The partitions this broker
+ * holds follow the store's change announcements (MetadataApplier), not these calls.
+ *
+ * Contract: the store refuses a creation that lost a race (StaleMetadataError), which becomes
+ * TOPIC_ALREADY_EXISTS; a store that cannot be reached gives REQUEST_TIMED_OUT, which clients retry.
  */
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../../common/config/config-def.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { logConfigFrom, TOPIC_CONFIG_BY_NAME } from '../../storage/log-config.js';
 import type { BrokerConfig } from '../config/broker-config.js';
-import type { MetadataStore, PartitionMetadata, TopicMetadata } from '../metadata/metadata-store.js';
-import type { ReplicaManager } from '../replica/replica-manager.js';
+import type { ControllerChannel } from '../metadata/controller-channel.js';
+import {
+  MetadataUnavailableError, StaleMetadataError, type MetadataStore, type PartitionMetadata, type PartitionUpdate, type TopicMetadata,
+} from '../metadata/metadata-store.js';
 import { electLeader } from './leader-election.js';
+import { placeReplicas } from './replica-placement.js';
+import { forwardCreate, forwardCreatePartitions, forwardDelete, forwardElectLeaders, forwardSetConfigs } from './topic-forwarding.js';
 import { manualAssignmentProblem } from './replica-assignment.js';
 import { collisionKey, INTERNAL_TOPICS, topicNameProblem } from './topic-names.js';
 
@@ -55,15 +62,18 @@ function newTopicId(): string {
   }
 }
 
-export class TopicManager {
-  /** Called after a topic is deleted (the group coordinator drops its offsets). */
-  onTopicDeleted: ((name: string) => Promise<void>) | undefined;
+/** The Kafka error for a store write that failed; rethrows what is not a store failure. */
+function storeError(e: unknown, stale: TopicError): TopicError {
+  if (e instanceof StaleMetadataError) return stale;
+  if (e instanceof MetadataUnavailableError) return fail(ErrorCode.REQUEST_TIMED_OUT, e.message);
+  throw e;
+}
 
+export class TopicManager {
   constructor(
     private readonly metadata: MetadataStore,
-    private readonly replicas: ReplicaManager,
     private readonly config: BrokerConfig,
-    private readonly nodeId: number,
+    private readonly controller: ControllerChannel,
   ) {}
 
   /** Checks topic config overrides: known names and valid values. */
@@ -94,7 +104,7 @@ export class TopicManager {
   }
 
   private brokerIds(): number[] {
-    return this.metadata.brokers().map((b) => b.nodeId);
+    return this.metadata.brokers().map((b) => b.nodeId).sort((a, b) => a - b);
   }
 
   /** The partitions a new topic gets, or the error that prevents it. */
@@ -125,11 +135,11 @@ export class TopicManager {
     if (rf > brokers.length) {
       return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${brokers.length} broker(s) are registered.`);
     }
-    return Array.from({ length: count }, (_, i) => this.partitionOn(i, rotate(brokers, i).slice(0, rf)));
+    return placeReplicas(this.metadata.brokers(), count, rf).map((replicas, i) => this.partitionOn(i, replicas));
   }
 
   private partitionOn(partition: number, replicas: number[]): PartitionMetadata {
-    return { partition, replicas, isr: [...replicas], leader: replicas[0]!, leaderEpoch: 0 };
+    return { partition, replicas, isr: [...replicas], leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0 };
   }
 
   /** Validates a creation without applying it. */
@@ -144,14 +154,17 @@ export class TopicManager {
   }
 
   async create(spec: CreateTopicSpec, validateOnly = false, internal = INTERNAL_TOPICS.has(spec.name)): Promise<CreateTopicResult> {
+    if (!this.controller.isLocal()) return forwardCreate(this.controller, this.metadata, spec, validateOnly);
     const checked = this.check(spec);
     if ('errorCode' in checked) return checked;
     const topic: TopicMetadata = { name: spec.name, topicId: newTopicId(), internal, partitions: checked.partitions, configs: checked.configs };
     if (validateOnly) return { ...OK, topic };
-    const persisted = this.metadata.createTopic(topic);
-    this.replicas.addTopic(topic);
-    await persisted;
-    return { ...OK, topic };
+    try {
+      await this.metadata.createTopic(topic);
+    } catch (e) {
+      return storeError(e, fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${spec.name}' already exists.`));
+    }
+    return { ...OK, topic: this.metadata.topic(spec.name) ?? topic };
   }
 
   /** Metadata's automatic creation with the broker defaults; resolves to the error code. */
@@ -163,18 +176,21 @@ export class TopicManager {
   }
 
   async delete(name: string): Promise<TopicError> {
+    if (!this.controller.isLocal()) return forwardDelete(this.controller, name);
     if (!this.config.bool('delete.topic.enable')) return fail(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.');
     const topic = this.metadata.topic(name);
     if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
-    const persisted = this.metadata.deleteTopic(name);
-    const removed = this.replicas.removeTopic(name);
-    await Promise.all([persisted, removed]);
-    await this.onTopicDeleted?.(name);
+    try {
+      await this.metadata.deleteTopic(name);
+    } catch (e) {
+      return storeError(e, fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.'));
+    }
     return OK;
   }
 
   /** CreatePartitions: grows a topic to `count` partitions. */
   async createPartitions(name: string, count: number, assignments: number[][] | null, validateOnly: boolean): Promise<TopicError> {
+    if (!this.controller.isLocal()) return forwardCreatePartitions(this.controller, name, count, assignments, validateOnly);
     const topic = this.metadata.topic(name);
     if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
     const current = topic.partitions.length;
@@ -185,18 +201,24 @@ export class TopicManager {
     if (assignments && assignments.length !== count - current) {
       return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Attempted to add ${count - current} additional partition(s), but only ${assignments.length} assignment(s) were specified.`);
     }
+    if (!assignments && rf > brokers.length) {
+      return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${brokers.length} broker(s) are registered.`);
+    }
     const registered = new Set(brokers);
+    const placed = assignments ?? placeReplicas(this.metadata.brokers(), count - current, rf, { startPartition: current });
     const added: PartitionMetadata[] = [];
     for (let i = current; i < count; i++) {
-      const replicas = assignments ? assignments[i - current]! : rotate(brokers, i).slice(0, rf);
+      const replicas = placed[i - current]!;
       const problem = manualAssignmentProblem(replicas, registered, rf);
       if (problem) return problem;
       added.push(this.partitionOn(i, replicas));
     }
     if (validateOnly) return OK;
-    const persisted = this.metadata.addPartitions(name, added);
-    this.replicas.addTopic(this.metadata.topic(name)!);
-    await persisted;
+    try {
+      await this.metadata.addPartitions(name, added);
+    } catch (e) {
+      return storeError(e, fail(ErrorCode.INVALID_PARTITIONS, `The topic ${name} changed while partitions were added; try again.`));
+    }
     return OK;
   }
 
@@ -206,24 +228,31 @@ export class TopicManager {
    * Kafka's controller answers). Leader changes are written to the metadata with a new leader epoch.
    */
   async electLeaders(type: number, partitions: { topic: string; partitions: number[] }[] | null): Promise<ElectionResult[]> {
+    if (!this.controller.isLocal()) return forwardElectLeaders(this.controller, type, partitions);
     const live = new Set(this.brokerIds());
     const wanted = partitions ?? this.metadata.topics().map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partition) }));
     const results: ElectionResult[] = [];
     for (const { topic, partitions: ids } of wanted) {
       const t = this.metadata.topic(topic);
-      const changed: PartitionMetadata[] = [];
+      const changed: PartitionUpdate[] = [];
       const out: ElectionResult = { topic, partitions: [] };
       for (const id of ids) {
         const p = t?.partitions.find((x) => x.partition === id);
         const outcome = p ? electLeader(p, type, live)
           : { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: t ? `No such partition as ${topic}-${id}` : `No such topic as ${topic}` };
-        if (p && outcome.leader !== undefined) changed.push({ ...p, leader: outcome.leader, leaderEpoch: p.leaderEpoch + 1 });
+        if (p && outcome.leader !== undefined) {
+          changed.push({ expectedEpoch: p.partitionEpoch, next: { ...p, leader: outcome.leader, leaderEpoch: p.leaderEpoch + 1, partitionEpoch: p.partitionEpoch + 1 } });
+        }
         if (partitions === null && outcome.errorCode === ErrorCode.ELECTION_NOT_NEEDED) continue;
         out.partitions.push({ partitionId: id, errorCode: outcome.errorCode, errorMessage: outcome.errorMessage });
       }
       if (changed.length > 0) {
-        await this.metadata.updatePartitions(topic, changed);
-        this.replicas.updateLeadership(this.metadata.topic(topic)!);
+        try {
+          await this.metadata.updatePartitions(topic, changed);
+        } catch (e) {
+          const error = storeError(e, fail(ErrorCode.REQUEST_TIMED_OUT, `${topic} changed during the election; try again.`));
+          for (const r of out.partitions) if (r.errorCode === ErrorCode.NONE) Object.assign(r, error);
+        }
       }
       results.push(out);
     }
@@ -232,17 +261,14 @@ export class TopicManager {
 
   /** Replaces a topic's config overrides (already validated by the caller). */
   async setConfigs(name: string, configs: Record<string, string>): Promise<TopicError> {
+    if (!this.controller.isLocal()) return forwardSetConfigs(this.controller, name, configs);
     const topic = this.metadata.topic(name);
     if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
-    const persisted = this.metadata.setTopicConfigs(name, configs);
-    this.replicas.updateConfig(this.metadata.topic(name)!);
-    await persisted;
+    try {
+      await this.metadata.setTopicConfigs(name, configs);
+    } catch (e) {
+      return storeError(e, fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`));
+    }
     return OK;
   }
-}
-
-function rotate<T>(items: T[], by: number): T[] {
-  if (items.length === 0) return items;
-  const k = by % items.length;
-  return [...items.slice(k), ...items.slice(0, k)];
 }

@@ -30,6 +30,8 @@ import { GroupOffsets, type CommitRequest, type OffsetsConfig, type OffsetsDirec
 import type { KeyValue } from '../../../src/broker/group/group-records.js';
 import type { BrokerEndpoint } from '../../../src/broker/metadata/metadata-store.js';
 import { ReplicaManager } from '../../../src/broker/replica/replica-manager.js';
+import { SELF_CONTROLLER } from '../../../src/broker/metadata/controller-channel.js';
+import { followMetadata } from '../../../src/broker/metadata/metadata-applier.js';
 import { TopicManager } from '../../../src/broker/topics/topic-manager.js';
 import { EmbeddedMetadataStore } from '../../../src/cluster/embedded-metadata-store.js';
 import { ErrorCode } from '../../../src/protocol/generated/error-codes.js';
@@ -333,10 +335,10 @@ export async function coordinatorHarness(o: CoordinatorOptions = {}): Promise<Co
   logs.startup();
   const replicas = new ReplicaManager(logs, config, config.nodeId);
   for (const t of metadata.topics()) replicas.addTopic(t);
-  const topics = new TopicManager(metadata, replicas, config, config.nodeId);
+  const topics = new TopicManager(metadata, config, SELF_CONTROLLER);
   const coordinator = groupCoordinatorFromConfig(config, { metadata, topics, replicas, clock, logger });
   const log = coordinator.topicLog;
-  topics.onTopicDeleted = (name) => coordinator.topicDeleted(name);
+  followMetadata({ metadata, replicas, logger, onTopicDeleted: (name) => coordinator.topicDeleted(name) });
   const loaded = coordinator.load();
   let closed = false;
   const close = async (): Promise<void> => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { ErrorCode } from '../../../src/protocol/generated/error-codes.js';
 import { electLeader, ElectionType } from '../../../src/broker/topics/leader-election.js';
 
-const p = (leader: number, replicas: number[], isr: number[]) => ({ partition: 0, leader, replicas, isr, leaderEpoch: 3 });
+const p = (leader: number, replicas: number[], isr: number[]) => ({ partition: 0, leader, replicas, isr, leaderEpoch: 3, partitionEpoch: 5 });
 
 test('preferred election', () => {
   const live = new Set([1, 2, 3]);

@@ -1,0 +1,130 @@
+/**
+ * ControllerElection: which broker is the controller, decided by etcd's election recipe: every
+ * broker that may lead campaigns with a key under <prefix>/election/controller/ attached to its
+ * own lease, and the oldest key wins. Every broker observes the election, so all views name the
+ * same controller; a controller whose lease lapses (it died, or lost etcd) loses its key and the
+ * next candidate takes over.
+ *
+ * The fence: the elected broker's campaign key and its creation revision. Controller writes
+ * compare both, so a broker that was deposed without noticing cannot change anything.
+ */
+import type { Campaign, Etcd3, ElectionObserver, Namespace } from 'etcd3';
+import type { Logger } from '../../common/logger.js';
+import { StaleMetadataError } from '../../broker/metadata/metadata-store.js';
+
+export class NotControllerError extends StaleMetadataError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotControllerError';
+  }
+}
+
+export interface ControllerFence {
+  key: string;
+  revision: string;
+}
+
+const ELECTION = 'controller';
+
+export class ControllerElection {
+  private observer: ElectionObserver | undefined;
+  private campaignHandle: Campaign | undefined;
+  private currentFence: ControllerFence | undefined;
+  private leaderId = -1;
+  private closed = false;
+  private onElected: (() => void) | undefined;
+  private onDeposed: (() => void) | undefined;
+
+  constructor(
+    private readonly ns: Namespace,
+    private readonly client: Etcd3,
+    private readonly nodeId: number,
+    private readonly sessionTimeoutMs: number,
+    private readonly logger: Logger,
+    private readonly onControllerChanged: (controllerId: number) => void,
+  ) {}
+
+  get controllerId(): number {
+    return this.leaderId;
+  }
+
+  get fence(): ControllerFence | undefined {
+    return this.currentFence;
+  }
+
+  /** Starts following who the controller is. */
+  async observe(): Promise<void> {
+    const observer = await this.ns.election(ELECTION).observe();
+    this.observer = observer;
+    this.setLeader(observer.leader());
+    observer.on('change', (value) => this.setLeader(value));
+    observer.on('error', (err) => this.logger.warn({ err: err.message }, 'observing the controller election failed'));
+  }
+
+  private setLeader(value: string | undefined): void {
+    const id = value === undefined || !/^\d+$/.test(value) ? -1 : Number(value);
+    if (id === this.leaderId) return;
+    this.leaderId = id;
+    if (id !== this.nodeId && this.currentFence) this.deposed('another broker leads the election');
+    this.onControllerChanged(id);
+  }
+
+  /** Campaigns until elected (again after every loss); calls back on election and deposition. */
+  campaign(onElected: () => void, onDeposed: () => void): void {
+    this.onElected = onElected;
+    this.onDeposed = onDeposed;
+    void this.runCampaign();
+  }
+
+  private async runCampaign(): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        const ttl = Math.max(1, Math.ceil(this.sessionTimeoutMs / 1000));
+        const campaign = this.ns.election(ELECTION, ttl).campaign(String(this.nodeId));
+        this.campaignHandle = campaign;
+        const lost = new Promise<Error>((resolve) => campaign.on('error', resolve));
+        await Promise.race([campaign.wait(), lost.then((e) => Promise.reject(e))]);
+        if (this.closed) return;
+        const key = await campaign.getCampaignKey();
+        const kv = (await this.client.get(key).exec()).kvs[0];
+        if (!kv) throw new Error('the campaign key vanished right after the election');
+        this.currentFence = { key, revision: kv.create_revision };
+        this.logger.info({ nodeId: this.nodeId }, 'elected controller');
+        this.onElected?.();
+        attempt = 0;
+        const err = await lost;
+        if (this.closed) return;
+        this.deposed(`the controller lease was lost (${err.message})`);
+      } catch (e) {
+        if (this.closed) return;
+        this.deposed(`campaigning failed (${(e as Error).message})`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** Math.min(attempt, 5))));
+      }
+    }
+  }
+
+  private deposed(why: string): void {
+    if (!this.currentFence) return;
+    this.currentFence = undefined;
+    this.logger.warn({ nodeId: this.nodeId, why }, 'no longer the controller');
+    this.onDeposed?.();
+  }
+
+  /** After a refused controller write: throws NotControllerError if the fence no longer holds. */
+  async checkFence(): Promise<void> {
+    const fence = this.currentFence;
+    if (!fence) throw new NotControllerError(`node ${this.nodeId} is not the controller`);
+    const kv = (await this.client.get(fence.key).exec()).kvs[0];
+    if (kv?.create_revision !== fence.revision) {
+      this.deposed('the election key is gone');
+      throw new NotControllerError(`node ${this.nodeId} is no longer the controller`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.campaignHandle?.resign().catch(() => undefined);
+    this.currentFence = undefined;
+    await this.observer?.cancel().catch(() => undefined);
+  }
+}
