@@ -17,6 +17,7 @@ import { buildHandlerRegistry } from './handlers/index.js';
 import type { BrokerEndpoint, MetadataStore } from './metadata/metadata-store.js';
 import { SELF_CONTROLLER, type ControllerChannel } from './metadata/controller-channel.js';
 import { followMetadata } from './metadata/metadata-applier.js';
+import type { MarkerChannel } from './txn/txn-markers.js';
 import { BrokerServer, type BoundListener } from './net/broker-server.js';
 import { ReplicaManager } from './replica/replica-manager.js';
 import type { BrokerServices } from './services.js';
@@ -31,6 +32,8 @@ export interface BrokerOptions {
   openMetadataStore: (fs: FileSystem, dataDir: string, self: BrokerEndpoint) => Promise<MetadataStore>;
   /** How requests reach the controller; without it this broker is its own controller. */
   controllerChannel?: (metadata: MetadataStore) => ControllerChannel;
+  /** How transaction markers reach partition leaders on other brokers. */
+  markerChannel?: (metadata: MetadataStore) => MarkerChannel;
   fs?: FileSystem;
   clock?: Clock;
   logger?: Logger;
@@ -61,13 +64,17 @@ export class Broker {
     const logger = o.logger ?? createLogger();
     const nodeId = config.nodeId;
     const listeners = await server.bind(config.listeners());
-    const advertised = config.advertisedListeners()[0]!;
-    const boundPort = listeners.find((l) => l.name === advertised.name)?.boundPort ?? advertised.port;
+    const advertisedAll = config.advertisedListeners().map((l) => ({
+      name: l.name, host: l.host, port: l.port === 0 ? listeners.find((b) => b.name === l.name)?.boundPort ?? 0 : l.port,
+    }));
+    const interBroker = config.str('inter.broker.listener.name');
+    const advertised = advertisedAll.find((l) => l.name === interBroker) ?? advertisedAll[0]!;
     const self: BrokerEndpoint = {
       nodeId,
       host: advertised.host,
-      port: advertised.port === 0 ? boundPort : advertised.port,
+      port: advertised.port,
       rack: config.str('broker.rack'),
+      listeners: advertisedAll,
     };
     const dataDirs = config.logDirs();
     const metadata = await o.openMetadataStore(fs, dataDirs[0]!, self);
@@ -93,11 +100,18 @@ export class Broker {
     const topics = new TopicManager(metadata, config, controller);
     reconfigureOnChange(dynamicConfig, { config, metadata, logs, replicas });
     const groups = groupCoordinatorFromConfig(config, { metadata, topics, replicas, clock, logger });
-    followMetadata({ metadata, replicas, dynamicConfig, logger, onTopicDeleted: (name) => groups.topicDeleted(name) });
     const loaded = groups.load();
     groups.start();
     const producerIds = new ProducerIdManager(metadata);
-    const transactions = transactionCoordinatorFromConfig(config, { metadata, topics, replicas, clock, logger, groups, producerIds });
+    const transactions = transactionCoordinatorFromConfig(config, { metadata, topics, replicas, clock, logger, groups, producerIds, markers: o.markerChannel?.(metadata) });
+    followMetadata({
+      metadata, replicas, dynamicConfig, logger,
+      onTopicDeleted: (name) => groups.topicDeleted(name),
+      onLeadershipChanged: (t) => {
+        if (t.name === groups.topicLog.name) groups.load();
+        else if (t.name === transactions.topicLog.name) transactions.load();
+      },
+    });
     const txnLoaded = transactions.load();
     transactions.start();
     if (txnLoaded > 0) logger.info({ records: txnLoaded, transactionalIds: transactions.all().length }, 'transactions loaded');
@@ -109,6 +123,7 @@ export class Broker {
     };
     if (loaded > 0) logger.info({ records: loaded, groups: groups.all().length }, 'consumer groups loaded');
     server.serve(services);
+    await metadata.register();
     logger.info(
       { nodeId, listeners: listeners.map((l) => `${l.name}://${l.host}:${l.boundPort}`), dataDirs, clusterId: metadata.clusterId,
         logs: report.logsLoaded, cleanShutdown: report.cleanShutdown, startupMs: Date.now() - started },

@@ -29,6 +29,8 @@ export interface TransactionService {
   addOffsets(transactionalId: string, producerId: bigint, epoch: number, groupId: string, version: number): Promise<number>;
   endTxn(transactionalId: string, producerId: bigint, epoch: number, commit: boolean, version: number): Promise<number>;
   get(transactionalId: string): TransactionMetadata | undefined;
+  /** NOT_COORDINATOR when this broker does not coordinate the id. */
+  coordinatorError(transactionalId: string): number;
   all(): TransactionMetadata[];
 }
 

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { serve } from './serve.js';
+import { clusterUp } from './cluster-up.js';
 import { findTool, TOOLS } from './tools/index.js';
 import { runTool } from './support/run-tool.js';
 import { processIo, reportError } from './support/output.js';
@@ -24,6 +25,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'start a broker (default 127.0.0.1:9092, data in ./data); gregor serve --help',
     run: serve,
   },
+  cluster: {
+    summary: 'start a local cluster: etcd and N brokers (gregor cluster up --brokers 3); gregor cluster --help',
+    run: clusterUp,
+  },
 };
 
 function usage(): string {
@@ -35,6 +40,7 @@ function usage(): string {
   lines.push('', 'Options:', '  --help     show this help (also: gregor <command> --help)', '  --version  print the version');
   lines.push('', 'Examples:',
     '  gregor serve',
+    '  gregor cluster up --brokers 3',
     '  gregor topics create orders --partitions 3',
     "  echo 'hello' | gregor produce orders",
     '  gregor consume orders --from-beginning',

@@ -8,7 +8,7 @@ import { createLogger } from '../common/logger.js';
 import { Broker } from '../broker/broker.js';
 import { BrokerConfig } from '../broker/config/broker-config.js';
 import { BROKER_CONFIG_DEFS } from '../broker/config/broker-config-defs.js';
-import { EmbeddedMetadataStore } from '../cluster/embedded-metadata-store.js';
+import { metadataBackend } from '../cluster/metadata-backend.js';
 
 export const SERVE_USAGE = `Usage: gregor serve [server.properties] [--override key=value ...]
 
@@ -88,8 +88,10 @@ export async function serve(args: string[]): Promise<number> {
   }
   const logger = createLogger({ format: parsed.logFormat });
   let broker: Broker;
+  const backend = metadataBackend(config, logger);
   try {
-    broker = await Broker.start({ config, logger, openMetadataStore: (fs, dir, self) => EmbeddedMetadataStore.open(fs, dir, self) });
+    broker = await Broker.start({ config, logger, openMetadataStore: backend.openMetadataStore, controllerChannel: backend.controllerChannel, markerChannel: backend.markerChannel });
+    backend.started(broker);
   } catch (e) {
     logger.fatal({ err: e }, 'the broker could not start');
     return 1;
@@ -100,6 +102,7 @@ export async function serve(args: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'stopping');
+      backend.stopping();
       broker.stop().then(
         () => {
           logger.flush();

@@ -13,16 +13,14 @@
  *
  * Contract: one owner (the broker); reads are synchronous snapshots of the current state.
  */
-import { randomBytes } from 'node:crypto';
 import { writeFileAtomic, type FileSystem } from '../storage/fs/file-system.js';
-import { parseProperties } from '../common/config/properties.js';
+import { checkNodeId, newClusterId, readMetaProperties, writeMetaProperties } from './meta-properties.js';
 import {
   StaleMetadataError, type BrokerEndpoint, type DynamicBrokerConfigs, type MetadataChange, type MetadataStore,
   type PartitionMetadata, type PartitionUpdate, type TopicMetadata,
 } from '../broker/metadata/metadata-store.js';
 import { MetadataListeners } from './metadata-listeners.js';
 
-const META_PROPERTIES = 'meta.properties';
 const METADATA_FILE = 'gregor-metadata.json';
 
 interface Persisted {
@@ -55,20 +53,10 @@ export class EmbeddedMetadataStore implements MetadataStore {
   /** Opens (creating on first start) the store in `dir`; refuses a directory of another node. */
   static async open(fs: FileSystem, dir: string, self: BrokerEndpoint): Promise<EmbeddedMetadataStore> {
     fs.mkdirp(dir);
-    const metaPath = `${dir}/${META_PROPERTIES}`;
-    let clusterId: string;
-    if (fs.exists(metaPath)) {
-      const props = parseProperties(fs.readFile(metaPath).toString('utf8'));
-      clusterId = props.get('cluster.id') ?? randomBytes(16).toString('base64url');
-      const nodeId = props.get('node.id');
-      if (nodeId !== undefined && Number(nodeId) !== self.nodeId) {
-        throw new Error(`${metaPath} belongs to node ${nodeId}, but this broker is node ${self.nodeId}`);
-      }
-    } else {
-      clusterId = randomBytes(16).toString('base64url');
-      const text = `#Written by Gregor\nversion=1\ncluster.id=${clusterId}\nnode.id=${self.nodeId}\n`;
-      await writeFileAtomic(fs, metaPath, Buffer.from(text));
-    }
+    const meta = readMetaProperties(fs, dir);
+    checkNodeId(meta, dir, self.nodeId);
+    const clusterId = meta?.clusterId ?? newClusterId();
+    if (!meta) await writeMetaProperties(fs, dir, clusterId, self.nodeId);
     const store = new EmbeddedMetadataStore(fs, dir, clusterId, self);
     const dataPath = `${dir}/${METADATA_FILE}`;
     if (fs.exists(dataPath)) {

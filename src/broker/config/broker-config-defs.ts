@@ -91,6 +91,18 @@ const BROKER_DEFS: ConfigDef[] = [
   { name: 'remote.fetch.max.wait.ms', dynamic: 'cluster-wide', type: 'int', default: '500', doc: 'Tiered storage fetch wait.' + NO_EFFECT },
   { name: 'remote.log.manager.copy.max.bytes.per.second', dynamic: 'cluster-wide', type: 'long', default: LONG_MAX_TEXT, doc: 'Tiered storage copy throttle.' + NO_EFFECT },
   { name: 'remote.log.manager.fetch.max.bytes.per.second', dynamic: 'cluster-wide', type: 'long', default: LONG_MAX_TEXT, doc: 'Tiered storage fetch throttle.' + NO_EFFECT },
+  { name: 'max.request.partition.size.limit', type: 'int', default: '2000', validate: atLeast(1),
+    doc: 'The most partitions one DescribeTopicPartitions response describes; the client continues from the cursor it is given.' },
+  { name: 'metadata.store', type: 'string', default: 'embedded',
+    validate: (v) => (v === 'embedded' || /^etcd:\/\/[^,/:]+:\d+(,[^,/:]+:\d+)*$/.test(String(v)) ? undefined : "must be 'embedded' or etcd://host:port[,host:port...]"),
+    doc: "Where the cluster metadata lives: 'embedded' (one broker, in its data directory) or etcd://host:port[,host:port...] (a cluster of brokers sharing one etcd)." },
+  { name: 'metadata.store.prefix', type: 'string', default: '/gregor', validate: (v) => (String(v).startsWith('/') ? undefined : "must start with '/'"),
+    doc: 'The key prefix of this cluster in etcd; clusters sharing one etcd use different prefixes.' },
+  { name: 'metadata.store.request.timeout.ms', type: 'int', default: '5000', validate: atLeast(100),
+    doc: 'How long one request to the metadata store may take before the operation fails with a retriable error.' },
+  { name: 'broker.session.timeout.ms', type: 'int', default: '3000', validate: atLeast(1000),
+    doc: "How long a broker stays registered (its etcd lease) without reaching the metadata store; a broker gone this long loses its leaderships. Kafka's default is 9000; Gregor's is shorter for faster failover." },
+  { name: 'broker.heartbeat.interval.ms', type: 'int', default: '2000', doc: "Kafka's broker heartbeat interval; Gregor renews its lease at a third of broker.session.timeout.ms." + NO_EFFECT },
   { name: 'group.coordinator.rebalance.protocols', type: 'list', default: 'classic', validate: oneOf('classic', 'consumer', 'share'), doc: 'Group protocols served (classic is what Gregor implements).' },
 ];
 

@@ -13,6 +13,7 @@ import type { ProducerIdManager } from '../producer/producer-id-manager.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { TransactionCoordinator } from '../txn/transaction-coordinator.js';
 import { InternalTopicLog } from './internal-topic-log.js';
+import type { MarkerChannel } from '../txn/txn-markers.js';
 
 export function groupCoordinatorFromConfig(
   config: BrokerConfig,
@@ -48,7 +49,10 @@ export function groupCoordinatorFromConfig(
 
 export function transactionCoordinatorFromConfig(
   config: BrokerConfig,
-  s: { metadata: MetadataStore; topics: TopicManager; replicas: ReplicaManager; clock: Clock; logger: Logger; groups: GroupCoordinator; producerIds: ProducerIdManager },
+  s: {
+    metadata: MetadataStore; topics: TopicManager; replicas: ReplicaManager; clock: Clock; logger: Logger; groups: GroupCoordinator;
+    producerIds: ProducerIdManager; markers?: MarkerChannel;
+  },
 ): TransactionCoordinator {
   const log = new InternalTopicLog({
     name: '__transaction_state',
@@ -63,6 +67,7 @@ export function transactionCoordinatorFromConfig(
   }, s.metadata, s.topics, s.replicas, s.clock);
   return new TransactionCoordinator({
     clock: s.clock, logger: s.logger, log, replicas: s.replicas, groups: s.groups, producerIds: s.producerIds,
+    metadata: s.metadata, nodeId: config.nodeId, markers: s.markers,
     maxTimeoutMs: config.int('transaction.max.timeout.ms'),
     idExpirationMs: config.int('transactional.id.expiration.ms'),
     abortCheckIntervalMs: config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'),

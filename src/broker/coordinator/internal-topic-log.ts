@@ -79,6 +79,14 @@ export class InternalTopicLog {
     return this.creating;
   }
 
+  /** The partitions of the topic this broker leads (and so coordinates). */
+  ledPartitions(): number[] {
+    if (!this.exists()) return [];
+    const out: number[] = [];
+    for (let i = 0; i < this.partitionCount; i++) if (this.replicas.get(this.spec.name, i)) out.push(i);
+    return out;
+  }
+
   private partition(index: number): Partition {
     const p = this.replicas.get(this.spec.name, index);
     if (!p) throw new InternalTopicError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `${this.spec.name}-${index} is not available`);

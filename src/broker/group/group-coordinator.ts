@@ -19,7 +19,7 @@ import { kafkaErrorCodeOf } from '../errors.js';
 import { InternalTopicError, type InternalTopicLog } from '../coordinator/internal-topic-log.js';
 import { Group, offsetKey, type GroupState, type OffsetEntry } from './group.js';
 import { GroupMember } from './group-member.js';
-import { GroupMembership, type MembershipConfig } from './group-membership.js';
+import { GroupMembership, joinError, syncError, type MembershipConfig } from './group-membership.js';
 import { GroupOffsets, type OffsetsConfig } from './group-offsets.js';
 import { decodeCoordinatorRecord, groupMetadataRecord, offsetCommitRecord, type KeyValue } from './group-records.js';
 import { groupPartition } from './group-partitioner.js';
@@ -71,6 +71,8 @@ function offsetWriteError(code: number): number {
 
 export class GroupCoordinator {
   private readonly groups = new Map<string, Group>();
+  /** The __consumer_offsets partitions whose groups this broker coordinates. */
+  private readonly owned = new Set<number>();
   readonly membership: GroupMembership;
   readonly offsets: GroupOffsets;
   private expiryTimer: Timer | undefined;
@@ -164,49 +166,81 @@ export class GroupCoordinator {
   // ---- loading ----
 
   /**
-   * Rebuilds every group by replaying __consumer_offsets; returns the records replayed. Offsets
+   * Follows leadership of __consumer_offsets: the groups of partitions this broker now leads are
+   * loaded by replaying them, those of partitions it no longer leads are dropped (their waiting
+   * members are told NOT_COORDINATOR). Returns the records replayed. Called at startup and
+   * whenever the topic's leadership changes.
+   */
+  load(): number {
+    const led = new Set(this.o.log.ledPartitions());
+    for (const p of [...this.owned]) if (!led.has(p)) this.unloadPartition(p);
+    const gained = [...led].filter((p) => !this.owned.has(p));
+    for (const p of gained) this.owned.add(p);
+    return gained.reduce((n, p) => n + this.loadPartition(p), 0);
+  }
+
+  /** NOT_COORDINATOR when this broker does not lead the group's partition of __consumer_offsets. */
+  coordinatorError(groupId: string): number {
+    if (!this.o.log.exists()) return ErrorCode.NONE;
+    return this.owned.has(this.partitionFor(groupId)) ? ErrorCode.NONE : ErrorCode.NOT_COORDINATOR;
+  }
+
+  private unloadPartition(partition: number): void {
+    this.owned.delete(partition);
+    for (const g of [...this.groups.values()]) {
+      if (this.partitionFor(g.groupId) !== partition) continue;
+      this.membership.cancelTimers(g);
+      for (const m of g.members.values()) {
+        m.awaitingJoin?.(joinError(ErrorCode.NOT_COORDINATOR, m.memberId));
+        m.awaitingJoin = undefined;
+        m.awaitingSync?.(syncError(ErrorCode.NOT_COORDINATOR));
+        m.awaitingSync = undefined;
+      }
+      this.groups.delete(g.groupId);
+    }
+    this.o.logger.info({ partition }, 'no longer coordinating the groups of a __consumer_offsets partition');
+  }
+
+  /**
+   * Rebuilds the groups of one partition by replaying it; returns the records replayed. Offsets
    * written inside a transaction count only once its COMMIT marker is replayed; those of open
    * transactions stay pending.
    */
-  load(): number {
-    if (!this.o.log.exists()) return 0;
+  private loadPartition(p: number): number {
     const metas = new Map<string, GroupMetadataValue | null>();
     const offsets = new Map<string, Map<string, OffsetEntry>>();
     const pending = new Map<string, Map<bigint, Map<string, OffsetEntry>>>();
-    let count = 0;
-    for (let p = 0; p < this.o.log.partitionCount; p++) {
-      count += this.o.log.replay(p, (key, value, _offset, txnProducer) => {
-        const rec = decodeCoordinatorRecord(key, value);
-        if (!rec) return;
-        if (rec.kind === 'group') {
-          metas.set(rec.group, rec.value);
-          return;
-        }
-        const k = offsetKey(rec.topic, rec.partition);
-        if (txnProducer !== null) {
-          const byProducer = pending.get(rec.group) ?? new Map<bigint, Map<string, OffsetEntry>>();
-          pending.set(rec.group, byProducer);
-          const map = byProducer.get(txnProducer) ?? new Map<string, OffsetEntry>();
-          byProducer.set(txnProducer, map);
-          if (rec.value) map.set(k, { topic: rec.topic, partition: rec.partition, ...rec.value });
-          return;
-        }
-        const map = offsets.get(rec.group) ?? new Map<string, OffsetEntry>();
-        offsets.set(rec.group, map);
-        if (rec.value === null) map.delete(k);
-        else map.set(k, { topic: rec.topic, partition: rec.partition, ...rec.value });
-      }, (producerId, commit) => {
-        for (const [group, byProducer] of pending) {
-          const map = byProducer.get(producerId);
-          if (!map) continue;
-          byProducer.delete(producerId);
-          if (!commit) continue;
-          const target = offsets.get(group) ?? new Map<string, OffsetEntry>();
-          offsets.set(group, target);
-          for (const [k, v] of map) target.set(k, v);
-        }
-      });
-    }
+    const count = this.o.log.replay(p, (key, value, _offset, txnProducer) => {
+      const rec = decodeCoordinatorRecord(key, value);
+      if (!rec) return;
+      if (rec.kind === 'group') {
+        metas.set(rec.group, rec.value);
+        return;
+      }
+      const k = offsetKey(rec.topic, rec.partition);
+      if (txnProducer !== null) {
+        const byProducer = pending.get(rec.group) ?? new Map<bigint, Map<string, OffsetEntry>>();
+        pending.set(rec.group, byProducer);
+        const map = byProducer.get(txnProducer) ?? new Map<string, OffsetEntry>();
+        byProducer.set(txnProducer, map);
+        if (rec.value) map.set(k, { topic: rec.topic, partition: rec.partition, ...rec.value });
+        return;
+      }
+      const map = offsets.get(rec.group) ?? new Map<string, OffsetEntry>();
+      offsets.set(rec.group, map);
+      if (rec.value === null) map.delete(k);
+      else map.set(k, { topic: rec.topic, partition: rec.partition, ...rec.value });
+    }, (producerId, commit) => {
+      for (const [group, byProducer] of pending) {
+        const map = byProducer.get(producerId);
+        if (!map) continue;
+        byProducer.delete(producerId);
+        if (!commit) continue;
+        const target = offsets.get(group) ?? new Map<string, OffsetEntry>();
+        offsets.set(group, target);
+        for (const [k, v] of map) target.set(k, v);
+      }
+    });
     for (const id of new Set([...metas.keys(), ...offsets.keys(), ...pending.keys()])) {
       const meta = metas.get(id) ?? null;
       const groupOffsets = offsets.get(id) ?? new Map();

@@ -12,9 +12,10 @@ export const addOffsetsToTxnHandler = defineHandler({
   maxVersion: 4,
   async handle(request, ctx) {
     const txn = ctx.services.transactions;
-    const errorCode = txn
+    const owner = txn?.coordinatorError(request.transactionalId) ?? ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    const errorCode = txn && owner === ErrorCode.NONE
       ? await txn.addOffsets(request.transactionalId, request.producerId, request.producerEpoch, request.groupId, ctx.apiVersion)
-      : ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      : owner;
     return { throttleTimeMs: 0, errorCode };
   },
 });

@@ -8,14 +8,16 @@ import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { ApiKey } from '../../protocol/generated/api-registry.js';
 import type { AddPartitionsToTxnResponse, AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult as TopicResult } from '../../protocol/generated/messages/AddPartitionsToTxnResponse.js';
 import type { AddPartitionsToTxnRequestAddPartitionsToTxnTopic as TopicIn } from '../../protocol/generated/messages/AddPartitionsToTxnRequest.js';
+import { partitionExists } from '../topics/topic-partitions.js';
 import { defineHandler, type RequestContext } from './api-handler.js';
 
 async function addOne(ctx: RequestContext, transactionalId: string, producerId: bigint, epoch: number, topics: TopicIn[]): Promise<TopicResult[]> {
   const partitions = topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition })));
   const txn = ctx.services.transactions;
-  const results = txn
-    ? await txn.addPartitions(transactionalId, producerId, epoch, partitions, ctx.apiVersion, (p) => ctx.services.replicas.get(p.topic, p.partition) !== undefined)
-    : new Map(partitions.map((p) => [`${p.topic}\u0000${p.partition}`, ErrorCode.COORDINATOR_NOT_AVAILABLE]));
+  const owner = txn?.coordinatorError(transactionalId) ?? ErrorCode.COORDINATOR_NOT_AVAILABLE;
+  const results = txn && owner === ErrorCode.NONE
+    ? await txn.addPartitions(transactionalId, producerId, epoch, partitions, ctx.apiVersion, (p) => partitionExists(ctx.services.metadata, p.topic, p.partition))
+    : new Map(partitions.map((p) => [`${p.topic}\u0000${p.partition}`, owner]));
   return topics.map((t) => ({
     name: t.name,
     resultsByPartition: t.partitions.map((partitionIndex) => ({

@@ -1,6 +1,6 @@
 /**
  * The topic- and cluster-administration handlers (CreateTopics, DeleteTopics, CreatePartitions,
- * the config APIs, DeleteRecords, DescribeCluster, DescribeLogDirs, ElectLeaders).
+ * the config APIs, DeleteRecords, DescribeCluster, DescribeTopicPartitions, DescribeLogDirs, ElectLeaders).
  */
 import type { ApiHandler } from './api-handler.js';
 import { alterConfigsHandler } from './alter-configs.js';
@@ -10,6 +10,7 @@ import { deleteRecordsHandler } from './delete-records.js';
 import { deleteTopicsHandler } from './delete-topics.js';
 import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
+import { describeTopicPartitionsHandler } from './describe-topic-partitions.js';
 import { describeLogDirsHandler } from './describe-log-dirs.js';
 import { electLeadersHandler } from './elect-leaders.js';
 import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js';
@@ -24,5 +25,6 @@ export const ADMIN_HANDLERS: readonly ApiHandler<never>[] = [
   createPartitionsHandler,
   incrementalAlterConfigsHandler,
   describeClusterHandler,
+  describeTopicPartitionsHandler,
   electLeadersHandler,
 ] as unknown as ApiHandler<never>[];

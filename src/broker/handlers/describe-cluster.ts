@@ -10,6 +10,7 @@
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { ApiKey } from '../../protocol/generated/api-registry.js';
 import type { DescribeClusterResponse } from '../../protocol/generated/messages/DescribeClusterResponse.js';
+import { endpointFor } from '../metadata/endpoints.js';
 import { defineHandler } from './api-handler.js';
 import { CLUSTER_OPERATIONS, NOT_REQUESTED } from './authorized-operations.js';
 
@@ -34,7 +35,7 @@ export const describeClusterHandler = defineHandler({
       return failed(v === 0 ? ErrorCode.INVALID_REQUEST : ErrorCode.MISMATCHED_ENDPOINT_TYPE,
         'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER');
     }
-    const brokers = metadata.brokers().map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack }));
+    const brokers = metadata.brokers().map((b) => endpointFor(b, ctx.client.listener)).map((e) => ({ brokerId: e.nodeId, host: e.host, port: e.port, rack: e.rack }));
     const controllerId = metadata.controllerId();
     const response: DescribeClusterResponse = {
       throttleTimeMs: 0,

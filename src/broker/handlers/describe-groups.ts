@@ -2,6 +2,7 @@
  * DescribeGroups (key 15), v0-v5: state, protocol and members of groups. Member metadata and
  * assignments are included only while the group is Stable; an unknown group is reported Dead.
  */
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { ApiKey } from '../../protocol/generated/api-registry.js';
 import type { DescribeGroupsResponse } from '../../protocol/generated/messages/DescribeGroupsResponse.js';
 import { GROUP_OPERATIONS, NOT_REQUESTED } from './authorized-operations.js';
@@ -16,9 +17,11 @@ export const describeGroupsHandler = defineHandler({
     return {
       throttleTimeMs: 0,
       groups: request.groups.map((id) => {
+        const owner = ctx.services.groups.coordinatorError(id);
         const d = ctx.services.groups.describe(id);
+        if (owner !== ErrorCode.NONE) d.members = [];
         return {
-          errorCode: d.errorCode,
+          errorCode: owner !== ErrorCode.NONE ? owner : d.errorCode,
           groupId: id,
           groupState: d.state,
           protocolType: d.protocolType,

@@ -16,6 +16,10 @@ export const describeTransactionsHandler = defineHandler({
       throttleTimeMs: 0,
       transactionStates: request.transactionalIds.map((id) => {
         const m = ctx.services.transactions?.get(id);
+        const owner = ctx.services.transactions?.coordinatorError(id) ?? ErrorCode.COORDINATOR_NOT_AVAILABLE;
+        if (owner !== ErrorCode.NONE) {
+          return { errorCode: owner, transactionalId: id, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1n, producerId: -1n, producerEpoch: -1, topics: [] };
+        }
         if (!m) {
           return { errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, transactionalId: id, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1n, producerId: -1n, producerEpoch: -1, topics: [] };
         }

@@ -14,9 +14,10 @@ export const endTxnHandler = defineHandler({
   maxVersion: 5,
   async handle(request, ctx): Promise<EndTxnResponse> {
     const txn = ctx.services.transactions;
-    const errorCode = txn
+    const owner = txn?.coordinatorError(request.transactionalId) ?? ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    const errorCode = txn && owner === ErrorCode.NONE
       ? await txn.endTxn(request.transactionalId, request.producerId, request.producerEpoch, request.committed, ctx.apiVersion)
-      : ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      : owner;
     const out: EndTxnResponse = { throttleTimeMs: 0, errorCode };
     if (ctx.apiVersion >= 5) {
       const m = txn?.get(request.transactionalId);

@@ -1,6 +1,8 @@
 /**
  * FindCoordinator (key 10), v0-v6: the coordinator of a group (key type 0) or transactional id
- * (key type 1) is this broker on a single node. The internal topic (__consumer_offsets) is created
+ * (key type 1) is the leader of the key's partition of __consumer_offsets / __transaction_state
+ * (abs(hash) % partitions, as Kafka), given on the listener the client came in on; a partition
+ * without a live leader is COORDINATOR_NOT_AVAILABLE. The internal topic (__consumer_offsets) is created
  * on first use; while that fails the answer is COORDINATOR_NOT_AVAILABLE. v4+ batch several keys
  * (coordinatorKeys); an unknown key type fails the request with INVALID_REQUEST.
  */
@@ -8,6 +10,8 @@ import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { ApiKey } from '../../protocol/generated/api-registry.js';
 import type { FindCoordinatorResponse } from '../../protocol/generated/messages/FindCoordinatorResponse.js';
 import { InternalTopicError } from '../coordinator/internal-topic-log.js';
+import { groupPartition } from '../group/group-partitioner.js';
+import { endpointFor } from '../metadata/endpoints.js';
 import { defineHandler, type RequestContext } from './api-handler.js';
 
 const GROUP = 0;
@@ -21,7 +25,7 @@ interface Found {
   port: number;
 }
 
-async function locate(keyType: number, ctx: RequestContext): Promise<Found> {
+async function locate(keyType: number, key: string, ctx: RequestContext): Promise<Found> {
   const missing = (errorCode: number, errorMessage: string | null): Found => ({ errorCode, errorMessage, nodeId: -1, host: '', port: -1 });
   if (keyType !== GROUP && keyType !== TRANSACTION) return missing(ErrorCode.INVALID_REQUEST, `unknown key type ${keyType}`);
   const log = keyType === GROUP ? ctx.services.groups.topicLog : ctx.services.transactionLog;
@@ -32,9 +36,13 @@ async function locate(keyType: number, ctx: RequestContext): Promise<Found> {
     const code = e instanceof InternalTopicError ? e.errorCode : ErrorCode.COORDINATOR_NOT_AVAILABLE;
     return missing(code, String(e));
   }
-  const self = ctx.services.metadata.brokers().find((b) => b.nodeId === ctx.services.nodeId);
-  if (!self) return missing(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'no endpoint for this broker');
-  return { errorCode: ErrorCode.NONE, errorMessage: null, nodeId: self.nodeId, host: self.host, port: self.port };
+  const { metadata } = ctx.services;
+  const partition = groupPartition(key, log.partitionCount);
+  const leader = metadata.topic(log.name)?.partitions[partition]?.leader ?? -1;
+  const broker = metadata.brokers().find((b) => b.nodeId === leader);
+  if (!broker) return missing(ErrorCode.COORDINATOR_NOT_AVAILABLE, `${log.name}-${partition} has no live leader`);
+  const endpoint = endpointFor(broker, ctx.client.listener);
+  return { errorCode: ErrorCode.NONE, errorMessage: null, nodeId: broker.nodeId, host: endpoint.host, port: endpoint.port };
 }
 
 export const findCoordinatorHandler = defineHandler({
@@ -45,10 +53,11 @@ export const findCoordinatorHandler = defineHandler({
     const keyType = ctx.apiVersion >= 1 ? (request.keyType ?? GROUP) : GROUP;
     if (ctx.apiVersion >= 4) {
       const keys = request.coordinatorKeys ?? [];
-      const found = await locate(keyType, ctx);
-      return { throttleTimeMs: 0, coordinators: keys.map((key) => ({ key, ...found })) };
+      const coordinators = [];
+      for (const key of keys) coordinators.push({ key, ...(await locate(keyType, key, ctx)) });
+      return { throttleTimeMs: 0, coordinators };
     }
-    const found = await locate(keyType, ctx);
+    const found = await locate(keyType, request.key ?? '', ctx);
     const out: FindCoordinatorResponse = { throttleTimeMs: 0, errorCode: found.errorCode, nodeId: found.nodeId, host: found.host, port: found.port };
     if (ctx.apiVersion >= 1) out.errorMessage = found.errorMessage;
     return out;

@@ -21,6 +21,7 @@ import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
 import { endTxnHandler } from './end-txn.js';
 import { txnOffsetCommitHandler } from './txn-offset-commit.js';
+import { writeTxnMarkersHandler } from './write-txn-markers.js';
 import { describeTransactionsHandler } from './describe-transactions.js';
 import { listTransactionsHandler } from './list-transactions.js';
 import { describeProducersHandler } from './describe-producers.js';
@@ -29,5 +30,5 @@ export const GROUP_HANDLERS = [
   findCoordinatorHandler, joinGroupHandler, syncGroupHandler, heartbeatHandler, leaveGroupHandler,
   offsetCommitHandler, offsetFetchHandler, describeGroupsHandler, listGroupsHandler, deleteGroupsHandler,
   offsetDeleteHandler, initProducerIdHandler, addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler,
-  txnOffsetCommitHandler, describeTransactionsHandler, listTransactionsHandler, describeProducersHandler,
+  txnOffsetCommitHandler, writeTxnMarkersHandler, describeTransactionsHandler, listTransactionsHandler, describeProducersHandler,
 ] as unknown as readonly ApiHandler<never>[];

@@ -3,6 +3,7 @@
  * rejoin, ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID / FENCED_INSTANCE_ID that it is no longer the
  * member it thinks it is.
  */
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { ApiKey } from '../../protocol/generated/api-registry.js';
 import { defineHandler } from './api-handler.js';
 
@@ -12,6 +13,8 @@ export const heartbeatHandler = defineHandler({
   maxVersion: 4,
   handle(request, ctx) {
     const instance = ctx.apiVersion >= 3 ? (request.groupInstanceId ?? null) : null;
+    const owner = ctx.services.groups.coordinatorError(request.groupId);
+    if (owner !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: owner };
     const errorCode = ctx.services.groups.membership.heartbeat(request.groupId, request.generationId, request.memberId, instance);
     return { throttleTimeMs: 0, errorCode };
   },

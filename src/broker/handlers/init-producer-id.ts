@@ -18,6 +18,8 @@ export const initProducerIdHandler = defineHandler({
     if (request.transactionalId !== null && request.transactionalId !== '') {
       const txn = ctx.services.transactions;
       if (!txn) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+      const owner = txn.coordinatorError(request.transactionalId);
+      if (owner !== ErrorCode.NONE) return fail(owner);
       return txn.initProducerId(request, ctx.apiVersion);
     }
     try {

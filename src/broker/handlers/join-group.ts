@@ -5,6 +5,8 @@
  * protocol name; v9 may tell a restarted static leader to skip the assignment.
  */
 import { ApiKey } from '../../protocol/generated/api-registry.js';
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import { joinError } from '../group/group-membership.js';
 import type { JoinGroupResponse } from '../../protocol/generated/messages/JoinGroupResponse.js';
 import { defineHandler } from './api-handler.js';
 
@@ -14,7 +16,8 @@ export const joinGroupHandler = defineHandler({
   maxVersion: 9,
   async handle(request, ctx): Promise<JoinGroupResponse> {
     const v = ctx.apiVersion;
-    const outcome = await ctx.services.groups.membership.join({
+    const owner = ctx.services.groups.coordinatorError(request.groupId);
+    const outcome = owner !== ErrorCode.NONE ? joinError(owner, request.memberId) : await ctx.services.groups.membership.join({
       groupId: request.groupId,
       memberId: request.memberId,
       groupInstanceId: v >= 5 ? (request.groupInstanceId ?? null) : null,

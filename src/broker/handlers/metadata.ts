@@ -7,31 +7,30 @@
  * (always before v4, allowAutoTopicCreation from v4); it is then described at once. Otherwise it
  * gets UNKNOWN_TOPIC_OR_PARTITION, an illegal name INVALID_TOPIC_EXCEPTION, and an unknown topic
  * id (v10+) UNKNOWN_TOPIC_ID.
+ *
+ * Auto-creation happens first; the response is then built from one metadata view, so brokers,
+ * controller and partitions never come from two views. A partition whose leader is not a live
+ * broker gets LEADER_NOT_AVAILABLE with leader -1, and its replicas on dead brokers are listed as
+ * offline. Each broker is given with its endpoint on the listener the client connected to.
  */
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { ApiKey } from '../../protocol/generated/api-registry.js';
 import type { MetadataResponseMetadataResponseTopic as TopicOut } from '../../protocol/generated/messages/MetadataResponse.js';
 import { ZERO_UUID } from '../../protocol/wire/codec-support.js';
 import type { TopicMetadata } from '../metadata/metadata-store.js';
+import { endpointFor } from '../metadata/endpoints.js';
+import { partitionView } from '../metadata/partition-view.js';
 import { topicNameProblem } from '../topics/topic-names.js';
 import { defineHandler } from './api-handler.js';
 import { TOPIC_OPERATIONS, CLUSTER_OPERATIONS, NOT_REQUESTED } from './authorized-operations.js';
 
-function describeTopic(t: TopicMetadata, includeOps: boolean): TopicOut {
+function describeTopic(t: TopicMetadata, includeOps: boolean, live: ReadonlySet<number>): TopicOut {
   return {
     errorCode: ErrorCode.NONE,
     name: t.name,
     topicId: t.topicId,
     isInternal: t.internal,
-    partitions: t.partitions.map((p) => ({
-      errorCode: ErrorCode.NONE,
-      partitionIndex: p.partition,
-      leaderId: p.leader,
-      leaderEpoch: p.leaderEpoch,
-      replicaNodes: p.replicas,
-      isrNodes: p.isr,
-      offlineReplicas: [],
-    })),
+    partitions: t.partitions.map((p) => partitionView(p, live)),
     topicAuthorizedOperations: includeOps ? TOPIC_OPERATIONS : NOT_REQUESTED,
   };
 }
@@ -50,36 +49,37 @@ export const metadataHandler = defineHandler({
     const includeOps = request.includeTopicAuthorizedOperations === true;
     const wantsAll = request.topics === null || (v === 0 && request.topics.length === 0);
     const mayCreate = config.bool('auto.create.topics.enable') && (v < 4 || request.allowAutoTopicCreation !== false);
+    // auto-creation first (it waits for the store); the answer then comes from one view
+    const failed = new Map<string, number>();
+    if (!wantsAll && mayCreate) {
+      for (const wanted of request.topics ?? []) {
+        const name = wanted.name;
+        if (name === null || name === undefined || metadata.topic(name) || topicNameProblem(name)) continue;
+        const created = await topicManager.autoCreate(name);
+        if (created.errorCode !== ErrorCode.NONE) failed.set(name, created.errorCode);
+      }
+    }
+    const live = new Set(metadata.brokers().map((b) => b.nodeId));
     const out: TopicOut[] = [];
     if (wantsAll) {
-      for (const t of metadata.topics()) out.push(describeTopic(t, includeOps));
+      for (const t of metadata.topics()) out.push(describeTopic(t, includeOps, live));
     } else {
       for (const wanted of request.topics ?? []) {
         if (wanted.name === null || wanted.name === undefined) {
           const byId = wanted.topicId ? metadata.topicById(wanted.topicId) : undefined;
-          out.push(byId ? describeTopic(byId, includeOps) : errorTopic(ErrorCode.UNKNOWN_TOPIC_ID, null, wanted.topicId));
+          out.push(byId ? describeTopic(byId, includeOps, live) : errorTopic(ErrorCode.UNKNOWN_TOPIC_ID, null, wanted.topicId));
           continue;
         }
         const name = wanted.name;
-        let topic = metadata.topic(name);
-        if (!topic && topicNameProblem(name)) {
-          out.push(errorTopic(ErrorCode.INVALID_TOPIC_EXCEPTION, name));
-          continue;
-        }
-        if (!topic && mayCreate) {
-          const created = await topicManager.autoCreate(name);
-          if (created.errorCode !== ErrorCode.NONE) {
-            out.push(errorTopic(created.errorCode, name));
-            continue;
-          }
-          topic = metadata.topic(name);
-        }
-        out.push(topic ? describeTopic(topic, includeOps) : errorTopic(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name));
+        const topic = metadata.topic(name);
+        if (topic) out.push(describeTopic(topic, includeOps, live));
+        else if (topicNameProblem(name)) out.push(errorTopic(ErrorCode.INVALID_TOPIC_EXCEPTION, name));
+        else out.push(errorTopic(failed.get(name) ?? (mayCreate ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION), name));
       }
     }
     return {
       throttleTimeMs: 0,
-      brokers: metadata.brokers().map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
+      brokers: metadata.brokers().map((b) => endpointFor(b, ctx.client.listener)),
       clusterId: metadata.clusterId,
       controllerId: metadata.controllerId(),
       topics: out,

@@ -34,7 +34,9 @@ export const offsetCommitHandler = defineHandler({
         });
       }
     }
-    const results = offsets.length === 0 ? new Map<string, number>() : await ctx.services.groups.offsets.commit({
+    const owner = ctx.services.groups.coordinatorError(request.groupId);
+    const results = owner !== ErrorCode.NONE ? new Map(offsets.map((o) => [offsetKey(o.topic, o.partition), owner]))
+      : offsets.length === 0 ? new Map<string, number>() : await ctx.services.groups.offsets.commit({
       groupId: request.groupId,
       generationId: v >= 1 ? (request.generationIdOrMemberEpoch ?? -1) : -1,
       memberId: v >= 1 ? (request.memberId ?? '') : '',

@@ -16,6 +16,8 @@ export const offsetDeleteHandler = defineHandler({
   async handle(request, ctx): Promise<OffsetDeleteResponse> {
     const groupError = (errorCode: number): OffsetDeleteResponse => ({ errorCode, throttleTimeMs: 0, topics: [] });
     if (request.groupId === '') return groupError(ErrorCode.INVALID_GROUP_ID);
+    const owner = ctx.services.groups.coordinatorError(request.groupId);
+    if (owner !== ErrorCode.NONE) return groupError(owner);
     const group = ctx.services.groups.get(request.groupId);
     if (!group || group.state === 'Dead') return groupError(ErrorCode.GROUP_ID_NOT_FOUND);
     if (group.state !== 'Empty' && group.protocolType !== 'consumer') return groupError(ErrorCode.NON_EMPTY_GROUP);

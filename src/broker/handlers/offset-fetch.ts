@@ -14,6 +14,10 @@ type TopicsIn = { name?: string; partitionIndexes?: number[] }[] | null | undefi
 
 function fetchGroup(ctx: RequestContext, groupId: string, topics: TopicsIn, requireStable: boolean): FetchedOffset[] {
   const partitions = topics == null ? null : topics.flatMap((t) => (t.partitionIndexes ?? []).map((partition) => ({ topic: t.name ?? '', partition })));
+  const owner = ctx.services.groups.coordinatorError(groupId);
+  if (owner !== ErrorCode.NONE) {
+    return (partitions ?? []).map((p) => ({ ...p, offset: -1, leaderEpoch: -1, metadata: '', errorCode: owner }));
+  }
   return ctx.services.groups.offsets.fetch(groupId, partitions, requireStable);
 }
 
@@ -45,13 +49,13 @@ export const offsetFetchHandler = defineHandler({
         groups: (request.groups ?? []).map((g) => ({
           groupId: g.groupId ?? '',
           topics: byTopic(fetchGroup(ctx, g.groupId ?? '', g.topics, requireStable), v),
-          errorCode: ErrorCode.NONE,
+          errorCode: ctx.services.groups.coordinatorError(g.groupId ?? ''),
         })),
       };
     }
     const topics = v >= 2 ? request.topics : (request.topics ?? []);
     const out: OffsetFetchResponse = { throttleTimeMs: 0, topics: byTopic(fetchGroup(ctx, request.groupId ?? '', topics, requireStable), v) };
-    if (v >= 2) out.errorCode = ErrorCode.NONE;
+    if (v >= 2) out.errorCode = ctx.services.groups.coordinatorError(request.groupId ?? '');
     return out;
   },
 });

@@ -23,7 +23,9 @@ export const txnOffsetCommitHandler = defineHandler({
       topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset),
       leaderEpoch: v >= 2 ? (p.committedLeaderEpoch ?? -1) : -1, metadata: p.committedMetadata, commitTimestamp: -1,
     })));
-    const results = offsets.length === 0 ? new Map<string, number>() : await ctx.services.groups.offsets.txnCommit({
+    const owner = ctx.services.groups.coordinatorError(request.groupId);
+    const results = owner !== ErrorCode.NONE ? new Map(offsets.map((o) => [offsetKey(o.topic, o.partition), owner]))
+      : offsets.length === 0 ? new Map<string, number>() : await ctx.services.groups.offsets.txnCommit({
       groupId: request.groupId,
       producerId: request.producerId,
       producerEpoch: request.producerEpoch,

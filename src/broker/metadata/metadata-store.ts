@@ -69,6 +69,14 @@ export class StaleMetadataError extends Error {
   }
 }
 
+/** A controller write refused because this broker is not (or no longer) the controller. */
+export class NotControllerError extends StaleMetadataError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotControllerError';
+  }
+}
+
 /** The store cannot be reached or did not answer in time; the change may be retried. */
 export class MetadataUnavailableError extends Error {
   constructor(message: string) {

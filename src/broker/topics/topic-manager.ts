@@ -18,7 +18,7 @@ import { logConfigFrom, TOPIC_CONFIG_BY_NAME } from '../../storage/log-config.js
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { ControllerChannel } from '../metadata/controller-channel.js';
 import {
-  MetadataUnavailableError, StaleMetadataError, type MetadataStore, type PartitionMetadata, type PartitionUpdate, type TopicMetadata,
+  MetadataUnavailableError, NotControllerError, StaleMetadataError, type MetadataStore, type PartitionMetadata, type PartitionUpdate, type TopicMetadata,
 } from '../metadata/metadata-store.js';
 import { electLeader } from './leader-election.js';
 import { placeReplicas } from './replica-placement.js';
@@ -64,6 +64,7 @@ function newTopicId(): string {
 
 /** The Kafka error for a store write that failed; rethrows what is not a store failure. */
 function storeError(e: unknown, stale: TopicError): TopicError {
+  if (e instanceof NotControllerError) return fail(ErrorCode.NOT_CONTROLLER, e.message);
   if (e instanceof StaleMetadataError) return stale;
   if (e instanceof MetadataUnavailableError) return fail(ErrorCode.REQUEST_TIMED_OUT, e.message);
   throw e;
@@ -138,8 +139,12 @@ export class TopicManager {
     return placeReplicas(this.metadata.brokers(), count, rf).map((replicas, i) => this.partitionOn(i, replicas));
   }
 
+  /**
+   * A new partition, led by its first replica. Until followers replicate, only the leader holds
+   * the data, so the ISR starts as the leader alone (and a failover never picks an empty replica).
+   */
   private partitionOn(partition: number, replicas: number[]): PartitionMetadata {
-    return { partition, replicas, isr: [...replicas], leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0 };
+    return { partition, replicas, isr: [replicas[0]!], leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0 };
   }
 
   /** Validates a creation without applying it. */

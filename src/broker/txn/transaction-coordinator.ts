@@ -18,7 +18,6 @@ import type { Logger } from '../../common/logger.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { InitProducerIdRequest } from '../../protocol/generated/messages/InitProducerIdRequest.js';
 import type { InitProducerIdResponse } from '../../protocol/generated/messages/InitProducerIdResponse.js';
-import { buildEndTransactionMarkerBatch, ControlRecordType } from '../../protocol/records/control.js';
 import { kafkaErrorCodeOf } from '../errors.js';
 import { InternalTopicError, type InternalTopicLog } from '../coordinator/internal-topic-log.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
@@ -26,12 +25,18 @@ import { groupPartition } from '../group/group-partitioner.js';
 import type { ProducerIdManager } from '../producer/producer-id-manager.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
 import type { TransactionService } from '../services.js';
+import type { MetadataStore } from '../metadata/metadata-store.js';
+import { markerKey, writeLocalMarker, type MarkerChannel, type TxnMarker } from './txn-markers.js';
 import { decodeTransactionRecord, TransactionMetadata, transactionRecord, TxnState, type TopicPartitionRef } from './txn-metadata.js';
 
 export interface TransactionCoordinatorOptions {
   clock: Clock;
   logger: Logger;
   log: InternalTopicLog;
+  metadata: MetadataStore;
+  nodeId: number;
+  /** How markers reach partition leaders on other brokers (absent on a single node). */
+  markers?: MarkerChannel;
   replicas: ReplicaManager;
   groups: GroupCoordinator;
   producerIds: ProducerIdManager;
@@ -44,6 +49,8 @@ const MAX_EPOCH = 32766;
 
 export class TransactionCoordinator implements TransactionService {
   private readonly txns = new Map<string, TransactionMetadata>();
+  /** The __transaction_state partitions whose transactional ids this broker coordinates. */
+  private readonly owned = new Set<number>();
   private timer: Timer | undefined;
   private stopped = false;
 
@@ -225,27 +232,41 @@ export class TransactionCoordinator implements TransactionService {
     return this.persist(m);
   }
 
-  /** Writes a COMMIT or ABORT marker to every partition of the transaction, durably. */
+  /**
+   * Writes a COMMIT or ABORT marker to every partition of the transaction, durably: partitions led
+   * here directly, the others through their leaders (WriteTxnMarkers). Partitions that fail (no
+   * leader for now, a leader that moved) are retried with backoff until they take the marker or
+   * are deleted, as Kafka's coordinator retries; the transaction completes only after that.
+   */
   private async writeMarkers(m: TransactionMetadata, commit: boolean): Promise<void> {
-    const timestamp = BigInt(this.o.clock.now());
-    const waits: Promise<void>[] = [];
-    for (const { topic, partition } of m.partitions.values()) {
-      const p = this.o.replicas.get(topic, partition);
-      if (!p) continue;
-      const batch = buildEndTransactionMarkerBatch(
-        { type: commit ? ControlRecordType.Commit : ControlRecordType.Abort, coordinatorEpoch: 0 },
-        { producerId: m.producerId, producerEpoch: m.producerEpoch, timestamp },
-      );
-      try {
-        const r = p.append(batch);
-        waits.push(p.log.waitDurable(r.lastOffset + 1));
-      } catch (e) {
-        this.o.logger.error({ err: e, topic, partition, transactionalId: m.transactionalId }, 'writing a transaction marker failed');
-        continue;
+    const marker: TxnMarker = { producerId: m.producerId, producerEpoch: m.producerEpoch, commit, coordinatorEpoch: 0, partitions: [] };
+    let remaining = [...m.partitions.values()];
+    for (let attempt = 0; remaining.length > 0 && !this.stopped; attempt++) {
+      const byLeader = new Map<number, TopicPartitionRef[]>();
+      for (const p of remaining) {
+        const leader = this.o.metadata.topic(p.topic)?.partitions[p.partition]?.leader ?? -2;
+        byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
       }
-      if (topic === this.o.groups.topicLog.name) this.o.groups.onTxnMarker(partition, m.producerId, commit);
+      const failed: TopicPartitionRef[] = [];
+      await Promise.all([...byLeader].map(async ([leader, partitions]) => {
+        if (leader === -2) return; // the topic or partition is gone: nothing to mark
+        if (leader < 0) {
+          failed.push(...partitions);
+          return;
+        }
+        const results = leader === this.o.nodeId || !this.o.markers
+          ? new Map(await Promise.all(partitions.map(async (p) => [markerKey(p), await writeLocalMarker(this.o, marker, p)] as const)))
+          : await this.o.markers.send(leader, { ...marker, partitions }).catch(() => new Map(partitions.map((p) => [markerKey(p), ErrorCode.NETWORK_EXCEPTION])));
+        for (const p of partitions) {
+          const code = results.get(markerKey(p)) ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+          if (code !== ErrorCode.NONE && code !== ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) failed.push(p);
+        }
+      }));
+      remaining = failed;
+      if (remaining.length === 0) return;
+      if (attempt % 10 === 0) this.o.logger.warn({ transactionalId: m.transactionalId, partitions: remaining, attempt }, 'transaction markers not written yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** Math.min(attempt, 5))));
     }
-    await Promise.all(waits.map((w) => w.catch(() => undefined)));
   }
 
   // ---- timeouts, expiry, loading ----
@@ -270,19 +291,43 @@ export class TransactionCoordinator implements TransactionService {
     }
   }
 
-  /** Rebuilds every transactional id from __transaction_state; finishes interrupted ends. */
+  /** NOT_COORDINATOR when this broker does not lead the id's partition of __transaction_state. */
+  coordinatorError(transactionalId: string): number {
+    if (!this.o.log.exists()) return ErrorCode.NONE;
+    return this.owned.has(this.partitionFor(transactionalId)) ? ErrorCode.NONE : ErrorCode.NOT_COORDINATOR;
+  }
+
+  /**
+   * Follows leadership of __transaction_state: ids of partitions led here are loaded by replaying
+   * them (and interrupted ends finished), ids of partitions no longer led are dropped. Returns the
+   * records replayed. Called at startup and whenever the topic's leadership changes.
+   */
   load(): number {
-    if (!this.o.log.exists()) return 0;
-    let count = 0;
-    for (let p = 0; p < this.o.log.partitionCount; p++) {
-      count += this.o.log.replay(p, (key, value) => {
-        const rec = decodeTransactionRecord(key, value);
-        if (!rec) return;
-        if (rec.value === null) this.txns.delete(rec.transactionalId);
-        else this.txns.set(rec.transactionalId, TransactionMetadata.fromValue(rec.transactionalId, rec.value));
-      });
+    const led = new Set(this.o.log.ledPartitions());
+    for (const p of [...this.owned]) {
+      if (led.has(p)) continue;
+      this.owned.delete(p);
+      for (const id of [...this.txns.keys()]) if (this.partitionFor(id) === p) this.txns.delete(id);
     }
-    for (const m of this.txns.values()) {
+    const gained = [...led].filter((p) => !this.owned.has(p));
+    let count = 0;
+    for (const p of gained) {
+      this.owned.add(p);
+      count += this.loadPartition(p);
+    }
+    return count;
+  }
+
+  private loadPartition(p: number): number {
+    const loaded: TransactionMetadata[] = [];
+    const count = this.o.log.replay(p, (key, value) => {
+      const rec = decodeTransactionRecord(key, value);
+      if (!rec) return;
+      if (rec.value === null) this.txns.delete(rec.transactionalId);
+      else this.txns.set(rec.transactionalId, TransactionMetadata.fromValue(rec.transactionalId, rec.value));
+    });
+    for (const m of this.txns.values()) if (this.partitionFor(m.transactionalId) === p) loaded.push(m);
+    for (const m of loaded) {
       if (m.state === TxnState.PrepareCommit || m.state === TxnState.PrepareAbort) {
         const commit = m.state === TxnState.PrepareCommit;
         void m.serialise(async () => {

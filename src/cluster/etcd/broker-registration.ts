@@ -14,6 +14,7 @@ import type { Etcd3, Lease } from 'etcd3';
 import type { Logger } from '../../common/logger.js';
 import type { BrokerEndpoint } from '../../broker/metadata/metadata-store.js';
 import type { EtcdKeys } from './etcd-keys.js';
+import { bounded } from './controller-election.js';
 
 export class DuplicateBrokerError extends Error {
   constructor(message: string) {
@@ -90,6 +91,9 @@ export class BrokerRegistration {
     this.withdrawn = true;
     const lease = this.lease;
     this.lease = undefined;
-    await lease?.revoke().catch(() => undefined);
+    if (lease) {
+      await bounded(lease.revoke());
+      lease.release();
+    }
   }
 }

@@ -10,14 +10,9 @@
  */
 import type { Campaign, Etcd3, ElectionObserver, Namespace } from 'etcd3';
 import type { Logger } from '../../common/logger.js';
-import { StaleMetadataError } from '../../broker/metadata/metadata-store.js';
+import { NotControllerError } from '../../broker/metadata/metadata-store.js';
 
-export class NotControllerError extends StaleMetadataError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotControllerError';
-  }
-}
+export { NotControllerError };
 
 export interface ControllerFence {
   key: string;
@@ -25,6 +20,15 @@ export interface ControllerFence {
 }
 
 const ELECTION = 'controller';
+const CLOSE_STEP_MS = 2_000;
+
+/** Waits for a closing step, but never longer than CLOSE_STEP_MS (etcd may be gone). */
+export async function bounded(step: Promise<unknown> | undefined): Promise<void> {
+  if (!step) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([step.catch(() => undefined), new Promise((resolve) => { timer = setTimeout(resolve, CLOSE_STEP_MS); })]);
+  clearTimeout(timer);
+}
 
 export class ControllerElection {
   private observer: ElectionObserver | undefined;
@@ -32,6 +36,7 @@ export class ControllerElection {
   private currentFence: ControllerFence | undefined;
   private leaderId = -1;
   private closed = false;
+  private campaigning = false;
   private onElected: (() => void) | undefined;
   private onDeposed: (() => void) | undefined;
 
@@ -69,10 +74,18 @@ export class ControllerElection {
     this.onControllerChanged(id);
   }
 
-  /** Campaigns until elected (again after every loss); calls back on election and deposition. */
+  /**
+   * Campaigns until elected (again after every loss); calls back on election and deposition.
+   * Calling it again only replaces the callbacks (and reports a standing election at once).
+   */
   campaign(onElected: () => void, onDeposed: () => void): void {
     this.onElected = onElected;
     this.onDeposed = onDeposed;
+    if (this.campaigning) {
+      if (this.currentFence) onElected();
+      return;
+    }
+    this.campaigning = true;
     void this.runCampaign();
   }
 
@@ -123,8 +136,8 @@ export class ControllerElection {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.campaignHandle?.resign().catch(() => undefined);
+    await bounded(this.campaignHandle?.resign());
     this.currentFence = undefined;
-    await this.observer?.cancel().catch(() => undefined);
+    await bounded(this.observer?.cancel());
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { Etcd3, Watcher } from 'etcd3';
 import type { Logger } from '../../common/logger.js';
+import { bounded } from './controller-election.js';
 
 export interface WatchHandlers {
   snapshot(kvs: { key: string; value: Buffer; modRevision: string }[], revision: number): void;
@@ -73,6 +74,6 @@ export class EtcdWatch {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.watcher?.cancel().catch(() => undefined);
+    await bounded(this.watcher?.cancel());
   }
 }

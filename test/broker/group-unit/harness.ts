@@ -338,7 +338,11 @@ export async function coordinatorHarness(o: CoordinatorOptions = {}): Promise<Co
   const topics = new TopicManager(metadata, config, SELF_CONTROLLER);
   const coordinator = groupCoordinatorFromConfig(config, { metadata, topics, replicas, clock, logger });
   const log = coordinator.topicLog;
-  followMetadata({ metadata, replicas, logger, onTopicDeleted: (name) => coordinator.topicDeleted(name) });
+  followMetadata({
+    metadata, replicas, logger,
+    onTopicDeleted: (name) => coordinator.topicDeleted(name),
+    onLeadershipChanged: (t) => { if (t.name === log.name) coordinator.load(); },
+  });
   const loaded = coordinator.load();
   let closed = false;
   const close = async (): Promise<void> => {

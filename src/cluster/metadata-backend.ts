@@ -1,0 +1,80 @@
+/**
+ * The metadata backend `gregor serve` starts a broker with, chosen by `metadata.store`:
+ *   - embedded: the single-node store in the first data directory; the broker is its own
+ *     controller;
+ *   - etcd://host:port[,...]: the etcd store under `metadata.store.prefix`, requests for the
+ *     controller forwarded over inter-broker connections, and a Controller that campaigns once the
+ *     broker is up. The data directory's meta.properties must name the cluster etcd holds.
+ */
+import type { Logger } from '../common/logger.js';
+import type { Broker, BrokerOptions } from '../broker/broker.js';
+import type { BrokerConfig } from '../broker/config/broker-config.js';
+import type { MetadataStore } from '../broker/metadata/metadata-store.js';
+import { EmbeddedMetadataStore } from './embedded-metadata-store.js';
+import { EtcdMetadataStore } from './etcd/etcd-metadata-store.js';
+import { checkNodeId, META_PROPERTIES, newClusterId, readMetaProperties, writeMetaProperties } from './meta-properties.js';
+import { BrokerConnections } from './net/broker-connections.js';
+import { ForwardingChannel } from './controller/forwarding-channel.js';
+import { WriteTxnMarkersChannel } from './net/marker-channel.js';
+import { Controller } from './controller/controller.js';
+
+export interface MetadataBackend {
+  openMetadataStore: BrokerOptions['openMetadataStore'];
+  controllerChannel?: BrokerOptions['controllerChannel'];
+  markerChannel?: BrokerOptions['markerChannel'];
+  /** Called once the broker serves and is registered. */
+  started(broker: Broker): void;
+  /** Called before the broker stops. */
+  stopping(): void;
+}
+
+export function etcdEndpoints(setting: string): string[] | undefined {
+  if (!setting.startsWith('etcd://')) return undefined;
+  return setting.slice('etcd://'.length).split(',').map((h) => `http://${h.trim()}`);
+}
+
+export function metadataBackend(config: BrokerConfig, logger: Logger): MetadataBackend {
+  const endpoints = etcdEndpoints(config.str('metadata.store') ?? 'embedded');
+  if (!endpoints) {
+    return { openMetadataStore: (fs, dir, self) => EmbeddedMetadataStore.open(fs, dir, self), started: () => undefined, stopping: () => undefined };
+  }
+  let store: EtcdMetadataStore | undefined;
+  let connections: BrokerConnections | undefined;
+  let controller: Controller | undefined;
+  const timeoutMs = config.int('metadata.store.request.timeout.ms');
+  const connectionsOf = (metadata: MetadataStore): BrokerConnections => {
+    connections ??= new BrokerConnections(metadata, { clientId: `gregor-broker-${config.nodeId}`, connectTimeoutMs: timeoutMs, requestTimeoutMs: 30_000 });
+    return connections;
+  };
+  return {
+    async openMetadataStore(fs, dir, self): Promise<MetadataStore> {
+      const meta = readMetaProperties(fs, dir);
+      checkNodeId(meta, dir, self.nodeId);
+      store = await EtcdMetadataStore.open({
+        endpoints, prefix: config.str('metadata.store.prefix')!, self, proposedClusterId: meta?.clusterId ?? newClusterId(),
+        sessionTimeoutMs: config.int('broker.session.timeout.ms'), requestTimeoutMs: timeoutMs, logger,
+      });
+      if (meta?.clusterId !== undefined && meta.clusterId !== store.clusterId) {
+        await store.close();
+        throw new Error(`${dir}/${META_PROPERTIES} belongs to cluster ${meta.clusterId}, but etcd (${config.str('metadata.store.prefix')}) holds cluster ${store.clusterId}`);
+      }
+      if (!meta) await writeMetaProperties(fs, dir, store.clusterId, self.nodeId);
+      return store;
+    },
+    controllerChannel(metadata) {
+      return new ForwardingChannel(metadata, config.nodeId, connectionsOf(metadata), timeoutMs);
+    },
+    markerChannel(metadata) {
+      return new WriteTxnMarkersChannel(connectionsOf(metadata));
+    },
+    started() {
+      if (!store) return;
+      controller = new Controller(store, store.election, config, logger);
+      controller.start();
+    },
+    stopping() {
+      controller?.stop();
+      connections?.closeAll();
+    },
+  };
+}
