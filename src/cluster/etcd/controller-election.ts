@@ -1,14 +1,19 @@
 /**
- * ControllerElection: which broker is the controller, decided by etcd's election recipe: every
- * broker that may lead campaigns with a key under <prefix>/election/controller/ attached to its
- * own lease, and the oldest key wins. Every broker observes the election, so all views name the
- * same controller; a controller whose lease lapses (it died, or lost etcd) loses its key and the
- * next candidate takes over.
+ * ControllerElection: this broker's campaign in etcd's election recipe: every broker that may lead
+ * puts a key under <prefix>/election/controller/ attached to its own lease (value: its node id),
+ * and the oldest key wins; a campaign is won once every older key is gone. A controller whose
+ * lease lapses (it died, or lost etcd) loses its key and the next candidate takes over.
+ *
+ * Who the controller is, as every broker reports it, is read from the metadata view (the oldest
+ * candidate key the watch has delivered; etcd-view.ts), not from etcd3's ElectionObserver: that
+ * observer, when several candidates appear in one watch batch before any leader is known, takes the
+ * newest of them as leader and keeps it until that key is deleted, so brokers could name a
+ * controller that never won.
  *
  * The fence: the elected broker's campaign key and its creation revision. Controller writes
  * compare both, so a broker that was deposed without noticing cannot change anything.
  */
-import type { Campaign, Etcd3, ElectionObserver, Namespace } from 'etcd3';
+import type { Campaign, Etcd3, Namespace } from 'etcd3';
 import type { Logger } from '../../common/logger.js';
 import { NotControllerError } from '../../broker/metadata/metadata-store.js';
 
@@ -31,10 +36,8 @@ export async function bounded(step: Promise<unknown> | undefined): Promise<void>
 }
 
 export class ControllerElection {
-  private observer: ElectionObserver | undefined;
   private campaignHandle: Campaign | undefined;
   private currentFence: ControllerFence | undefined;
-  private leaderId = -1;
   private closed = false;
   private campaigning = false;
   private onElected: (() => void) | undefined;
@@ -46,32 +49,10 @@ export class ControllerElection {
     private readonly nodeId: number,
     private readonly sessionTimeoutMs: number,
     private readonly logger: Logger,
-    private readonly onControllerChanged: (controllerId: number) => void,
   ) {}
-
-  get controllerId(): number {
-    return this.leaderId;
-  }
 
   get fence(): ControllerFence | undefined {
     return this.currentFence;
-  }
-
-  /** Starts following who the controller is. */
-  async observe(): Promise<void> {
-    const observer = await this.ns.election(ELECTION).observe();
-    this.observer = observer;
-    this.setLeader(observer.leader());
-    observer.on('change', (value) => this.setLeader(value));
-    observer.on('error', (err) => this.logger.warn({ err: err.message }, 'observing the controller election failed'));
-  }
-
-  private setLeader(value: string | undefined): void {
-    const id = value === undefined || !/^\d+$/.test(value) ? -1 : Number(value);
-    if (id === this.leaderId) return;
-    this.leaderId = id;
-    if (id !== this.nodeId && this.currentFence) this.deposed('another broker leads the election');
-    this.onControllerChanged(id);
   }
 
   /**
@@ -138,6 +119,5 @@ export class ControllerElection {
     this.closed = true;
     await bounded(this.campaignHandle?.resign());
     this.currentFence = undefined;
-    await bounded(this.observer?.cancel());
   }
 }

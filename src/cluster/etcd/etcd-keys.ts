@@ -7,7 +7,9 @@
  *   <prefix>/topics/<topic name>             TopicMetadata: id, configs and every partition
  *   <prefix>/configs/brokers/<id|<default>>  dynamic broker configs of one broker / the default
  *   <prefix>/producer-ids                    first producer id not yet handed out (decimal)
- *   <prefix>/election/controller/<lease>     controller candidates; the oldest key leads
+ *   <prefix>/election/controller/<lease>     controller candidates (value: node id), each under its
+ *                                            campaign's lease; the oldest key (lowest create
+ *                                            revision) is the controller
  *
  * A topic is one key so that creating it (with all its partitions) is a single atomic put and
  * any change to it is a compare-and-swap on that key's modification revision.
@@ -20,6 +22,7 @@ export type KeyKind =
   | { kind: 'topic'; name: string }
   | { kind: 'broker-configs'; nodeId: number | null }
   | { kind: 'producer-ids' }
+  | { kind: 'controller-candidate' }
   | { kind: 'other' };
 
 export class EtcdKeys {
@@ -68,6 +71,7 @@ export class EtcdKeys {
     const name = tail.join('/');
     if (head === 'brokers' && /^\d+$/.test(name)) return { kind: 'broker', nodeId: Number(name) };
     if (head === 'topics' && name !== '') return { kind: 'topic', name };
+    if (head === 'election' && tail[0] === 'controller' && tail.length === 2 && tail[1] !== '') return { kind: 'controller-candidate' };
     if (head === 'configs' && tail[0] === 'brokers' && tail.length === 2) {
       const id = tail[1]!;
       if (id === DEFAULT_CONFIG_KEY) return { kind: 'broker-configs', nodeId: null };

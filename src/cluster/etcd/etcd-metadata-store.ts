@@ -31,7 +31,7 @@ import { EtcdKeys } from './etcd-keys.js';
 import { EtcdView } from './etcd-view.js';
 import { BrokerRegistration } from './broker-registration.js';
 import { ControllerElection, NotControllerError } from './controller-election.js';
-import { EtcdWatch } from './etcd-watch.js';
+import { EtcdWatch, type WatchedKv } from './etcd-watch.js';
 
 export interface EtcdStoreOptions {
   /** etcd endpoints, e.g. ['http://127.0.0.1:2379']. */
@@ -68,8 +68,7 @@ export class EtcdMetadataStore implements MetadataStore {
   ) {
     this.listeners = new MetadataListeners((err) => o.logger.error({ err }, 'applying a metadata change failed'));
     this.registration = new BrokerRegistration(client, keys, o.self, o.sessionTimeoutMs, o.logger);
-    this.election = new ControllerElection(client.namespace(keys.electionNamespace) as Namespace, client, o.self.nodeId, o.sessionTimeoutMs, o.logger,
-      (controllerId) => this.listeners.announce({ kind: 'controller', controllerId }));
+    this.election = new ControllerElection(client.namespace(keys.electionNamespace) as Namespace, client, o.self.nodeId, o.sessionTimeoutMs, o.logger);
   }
 
   /** Connects, agrees on the cluster id, reads the view and starts following etcd. */
@@ -86,7 +85,6 @@ export class EtcdMetadataStore implements MetadataStore {
     try {
       await store.agreeClusterId();
       await store.loadAndWatch();
-      await store.election.observe();
     } catch (e) {
       client.close();
       throw new MetadataUnavailableError(`cannot use etcd at ${o.endpoints.join(',')}: ${(e as Error).message}`);
@@ -104,7 +102,7 @@ export class EtcdMetadataStore implements MetadataStore {
   private async loadAndWatch(): Promise<void> {
     this.watch = new EtcdWatch(this.client, this.keys.all, this.o.logger, {
       snapshot: (kvs, revision) => this.applySnapshot(kvs, revision),
-      put: (key, value, modRevision) => this.announce(this.view.put(key, value, modRevision)),
+      put: (kv) => this.announce(this.view.put(kv)),
       delete: (key) => this.announce(this.view.delete(key)),
       progress: (revision) => {
         this.view.revision = Math.max(this.view.revision, revision);
@@ -115,15 +113,14 @@ export class EtcdMetadataStore implements MetadataStore {
   }
 
   /** Replaces the view with a full read (at startup, or after the watch fell behind compaction). */
-  private applySnapshot(kvs: { key: string; value: Buffer; modRevision: string }[], revision: number): void {
+  private applySnapshot(kvs: WatchedKv[], revision: number): void {
     const seen = new Set(kvs.map((kv) => kv.key));
-    for (const name of [...this.view.topics.keys()]) if (!seen.has(this.keys.topic(name))) this.announce(this.view.delete(this.keys.topic(name)));
-    for (const id of [...this.view.brokers.keys()]) if (!seen.has(this.keys.broker(id))) this.announce(this.view.delete(this.keys.broker(id)));
+    for (const key of this.view.keysHeld()) if (!seen.has(key)) this.announce(this.view.delete(key));
     for (const kv of kvs) {
       const k = this.keys.parse(kv.key);
       const current = k.kind === 'topic' ? this.view.topics.get(k.name) : undefined;
       if (current && current.modRevision === kv.modRevision) continue;
-      this.announce(this.view.put(kv.key, kv.value, kv.modRevision));
+      this.announce(this.view.put(kv));
     }
     this.view.revision = Math.max(this.view.revision, revision);
     this.listeners.recheck();
@@ -147,8 +144,12 @@ export class EtcdMetadataStore implements MetadataStore {
     return this.view.brokerList();
   }
 
+  /**
+   * The controller: this broker while it holds the election (its campaign won, even before its
+   * view has caught up with that), otherwise the oldest candidate in the view.
+   */
   controllerId(): number {
-    return this.election.controllerId;
+    return this.election.fence ? this.o.self.nodeId : this.view.controllerId();
   }
 
   topics(): TopicMetadata[] {

@@ -4,10 +4,15 @@
  * yields the MetadataChange to announce. Values that do not parse are skipped (and reported), so a
  * foreign or damaged key cannot stop a broker.
  *
+ * The controller is part of the view too: the candidates of the controller election, and the one
+ * whose key is oldest (lowest create revision) leads, exactly the rule etcd's election follows, so
+ * every broker names the same controller once it has applied the same revisions.
+ *
  * Contract: owned by the EtcdMetadataStore; plain data, no I/O.
  */
 import type { BrokerEndpoint, DynamicBrokerConfigs, MetadataChange, TopicMetadata } from '../../broker/metadata/metadata-store.js';
 import type { EtcdKeys } from './etcd-keys.js';
+import type { WatchedKv } from './etcd-watch.js';
 
 export interface Versioned<T> {
   value: T;
@@ -21,18 +26,51 @@ export class EtcdView {
   clusterId: string | undefined;
   /** The etcd revision the view reflects. */
   revision = 0;
+  /** Controller candidates by key: create revision and node id. */
+  private readonly candidates = new Map<string, { createRevision: bigint; nodeId: number }>();
+  private controller = -1;
 
   constructor(private readonly keys: EtcdKeys, private readonly onBadValue: (key: string, e: unknown) => void) {}
+
+  /** The keys of everything the view holds (to find what a fresh snapshot no longer has). */
+  keysHeld(): string[] {
+    return [
+      ...[...this.topics.keys()].map((n) => this.keys.topic(n)),
+      ...[...this.brokers.keys()].map((id) => this.keys.broker(id)),
+      ...this.candidates.keys(),
+    ];
+  }
 
   brokerList(): BrokerEndpoint[] {
     return [...this.brokers.values()].sort((a, b) => a.nodeId - b.nodeId);
   }
 
+  /** The node id of the oldest controller candidate, -1 while there is none. */
+  controllerId(): number {
+    return this.controller;
+  }
+
+  private recomputeController(): MetadataChange | undefined {
+    let oldest: { createRevision: bigint; nodeId: number } | undefined;
+    for (const c of this.candidates.values()) if (!oldest || c.createRevision < oldest.createRevision) oldest = c;
+    const id = oldest?.nodeId ?? -1;
+    if (id === this.controller) return undefined;
+    this.controller = id;
+    return { kind: 'controller', controllerId: id };
+  }
+
   /** Applies a put; returns the change to announce, if it is one the broker cares about. */
-  put(key: string, raw: Buffer, modRevision: string): MetadataChange | undefined {
+  put(kv: WatchedKv): MetadataChange | undefined {
+    const { key, value: raw, modRevision } = kv;
     const k = this.keys.parse(key);
     try {
       switch (k.kind) {
+        case 'controller-candidate': {
+          const text = raw.toString('utf8');
+          if (!/^\d+$/.test(text)) throw new Error(`not a node id: ${text}`);
+          this.candidates.set(key, { createRevision: BigInt(kv.createRevision), nodeId: Number(text) });
+          return this.recomputeController();
+        }
         case 'cluster-id':
           this.clusterId = raw.toString('utf8');
           return undefined;
@@ -66,6 +104,9 @@ export class EtcdView {
   delete(key: string): MetadataChange | undefined {
     const k = this.keys.parse(key);
     switch (k.kind) {
+      case 'controller-candidate':
+        this.candidates.delete(key);
+        return this.recomputeController();
       case 'broker': {
         if (!this.brokers.has(k.nodeId)) return undefined;
         const before = this.brokerList();

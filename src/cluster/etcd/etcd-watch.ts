@@ -9,9 +9,16 @@ import type { Etcd3, Watcher } from 'etcd3';
 import type { Logger } from '../../common/logger.js';
 import { bounded } from './controller-election.js';
 
+export interface WatchedKv {
+  key: string;
+  value: Buffer;
+  modRevision: string;
+  createRevision: string;
+}
+
 export interface WatchHandlers {
-  snapshot(kvs: { key: string; value: Buffer; modRevision: string }[], revision: number): void;
-  put(key: string, value: Buffer, modRevision: string): void;
+  snapshot(kvs: WatchedKv[], revision: number): void;
+  put(kv: WatchedKv): void;
   delete(key: string): void;
   /** Everything up to `revision` has been delivered. */
   progress(revision: number): void;
@@ -31,7 +38,7 @@ export class EtcdWatch {
   async start(): Promise<void> {
     const r = await this.client.getAll().prefix(this.prefix).exec();
     const revision = Number(r.header.revision);
-    this.handlers.snapshot(r.kvs.map((kv) => ({ key: kv.key.toString('utf8'), value: kv.value, modRevision: kv.mod_revision })), revision);
+    this.handlers.snapshot(r.kvs.map((kv) => ({ key: kv.key.toString('utf8'), value: kv.value, modRevision: kv.mod_revision, createRevision: kv.create_revision })), revision);
     await this.watchFrom(revision + 1);
   }
 
@@ -46,7 +53,7 @@ export class EtcdWatch {
       for (const e of res.events) {
         const key = e.kv.key.toString('utf8');
         if (e.type === 'Delete') this.handlers.delete(key);
-        else this.handlers.put(key, e.kv.value, e.kv.mod_revision);
+        else this.handlers.put({ key, value: e.kv.value, modRevision: e.kv.mod_revision, createRevision: e.kv.create_revision });
       }
       this.handlers.progress(Number(res.header.revision));
     });
