@@ -299,6 +299,10 @@ print(json.dumps({str(k): v for k, v in seen.items()}))
       return r && (r.topics[0]!.errorCode === 0 || r.topics[0]!.errorCode === 36) ? true : undefined;
     }, { timeoutMs: 30_000, intervalMs: 200, what: 'a topic to be created after etcd returned' });
     await cluster.waitForBrokers([0, 1, 2], 2);
+    for (const via of [0, 1, 2]) {
+      await waitFor(async () => ((await cluster.metadata(via)).topics.some((t) => t.name === 'after-outage') ? true : undefined),
+        { timeoutMs: 15_000, intervalMs: 100, what: `broker ${via} to see the topic created after the outage` });
+    }
     assert.equal((await leaders('after-outage', 0)).length, 3);
   });
 

@@ -12,6 +12,7 @@ import { kafkaErrorCodeOf } from '../errors.js';
 import type { Partition } from '../replica/partition.js';
 import type { BrokerServices } from '../services.js';
 import type { WantedPartition } from './fetch-context.js';
+import { notServedError } from '../topics/topic-partitions.js';
 
 export interface PartitionRead {
   wanted: WantedPartition;
@@ -43,9 +44,9 @@ function emptyData(index: number, errorCode: number, p?: Partition): FetchRespon
   };
 }
 
-function lookupError(w: WantedPartition, version: number, p: Partition | undefined): number {
+function lookupError(services: BrokerServices, w: WantedPartition, version: number, p: Partition | undefined): number {
   if (w.topic === undefined) return version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-  if (!p) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+  if (!p) return notServedError(services.metadata, w.topic, w.partition);
   if (w.currentLeaderEpoch >= 0 && w.currentLeaderEpoch > p.leaderEpoch) return ErrorCode.UNKNOWN_LEADER_EPOCH;
   if (w.currentLeaderEpoch >= 0 && w.currentLeaderEpoch < p.leaderEpoch) return ErrorCode.FENCED_LEADER_EPOCH;
   return ErrorCode.NONE;
@@ -56,7 +57,7 @@ export function readPartitions(services: BrokerServices, wanted: readonly Wanted
   let firstData = true;
   return wanted.map((w) => {
     const partition = w.topic === undefined ? undefined : services.replicas.get(w.topic, w.partition);
-    const error = lookupError(w, o.version, partition);
+    const error = lookupError(services, w, o.version, partition);
     if (error !== ErrorCode.NONE || !partition) return { wanted: w, partition, data: emptyData(w.partition, error, partition), bytes: 0 };
     const data = emptyData(w.partition, ErrorCode.NONE, partition);
     try {

@@ -5,6 +5,7 @@
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { ApiKey } from '../../protocol/generated/api-registry.js';
 import { defineHandler } from './api-handler.js';
+import { notServedError } from '../topics/topic-partitions.js';
 
 export const describeProducersHandler = defineHandler({
   apiKey: ApiKey.DescribeProducers,
@@ -17,7 +18,7 @@ export const describeProducersHandler = defineHandler({
         name: t.name,
         partitions: t.partitionIndexes.map((partitionIndex) => {
           const p = ctx.services.replicas.get(t.name, partitionIndex);
-          if (!p) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, activeProducers: [] };
+          if (!p) return { partitionIndex, errorCode: notServedError(ctx.services.metadata, t.name, partitionIndex), errorMessage: null, activeProducers: [] };
           return {
             partitionIndex,
             errorCode: ErrorCode.NONE,

@@ -18,6 +18,7 @@ import { offsetForTimestamp, offsetOfMaxTimestamp } from '../../storage/log/offs
 import { kafkaErrorCodeOf } from '../errors.js';
 import type { Partition } from '../replica/partition.js';
 import { defineHandler } from './api-handler.js';
+import { notServedError } from '../topics/topic-partitions.js';
 
 const EARLIEST = -2;
 const LATEST = -1;
@@ -62,7 +63,7 @@ export const listOffsetsHandler = defineHandler({
         name: t.name,
         partitions: t.partitions.map((rp): PartitionOut => {
           const p = ctx.services.replicas.get(t.name, rp.partitionIndex);
-          if (!p) return errorOut(rp.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          if (!p) return errorOut(rp.partitionIndex, notServedError(ctx.services.metadata, t.name, rp.partitionIndex));
           const epoch = rp.currentLeaderEpoch ?? -1;
           if (epoch >= 0 && epoch > p.leaderEpoch) return errorOut(rp.partitionIndex, ErrorCode.UNKNOWN_LEADER_EPOCH);
           if (epoch >= 0 && epoch < p.leaderEpoch) return errorOut(rp.partitionIndex, ErrorCode.FENCED_LEADER_EPOCH);

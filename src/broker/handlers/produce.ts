@@ -18,6 +18,7 @@ import { kafkaErrorCodeOf } from '../errors.js';
 import type { Partition } from '../replica/partition.js';
 import { recompress, topicCodec, upConvertLegacy } from '../produce/record-conversion.js';
 import { defineHandler, NO_RESPONSE, type RequestContext } from './api-handler.js';
+import { notServedError } from '../topics/topic-partitions.js';
 
 interface Pending {
   out: PartitionOut;
@@ -80,7 +81,7 @@ export const produceHandler = defineHandler({
       partitionResponses: topic.partitionData.map((pd) => {
         if (acks !== 0 && acks !== 1 && acks !== -1) return partitionError(pd.index, ErrorCode.INVALID_REQUIRED_ACKS);
         const partition = replicas.get(topic.name, pd.index);
-        if (!partition) return partitionError(pd.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
+        if (!partition) return partitionError(pd.index, notServedError(ctx.services.metadata, topic.name, pd.index), 'This server does not host this topic-partition.');
         if (pd.records === null || pd.records.length === 0) return partitionError(pd.index, ErrorCode.CORRUPT_MESSAGE, 'no records');
         try {
           const { out, lastOffset } = appendOne(ctx, partition, pd.records, acks);

@@ -25,7 +25,7 @@ export const GROUP_TEST_BROKER_OVERRIDES: Record<string, string> = {
 export function quietKafka(bootstrap: string, clientId = 'gregor-group-test'): Kafka {
   return new Kafka({
     clientId,
-    brokers: [bootstrap],
+    brokers: bootstrap.split(','),
     logLevel: logLevel.NOTHING,
     retry: { retries: 8, initialRetryTime: 50, maxRetryTime: 500 },
   });

@@ -13,7 +13,7 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 export function txnKafka(bootstrap: string, clientId = 'gregor-txn-test'): Kafka {
   return new Kafka({
     clientId,
-    brokers: [bootstrap],
+    brokers: bootstrap.split(','),
     logLevel: logLevel.NOTHING,
     retry: { retries: 6, initialRetryTime: 50, maxRetryTime: 500 },
   });
