@@ -33,6 +33,8 @@ export interface BrokerProcess {
   start(): Promise<void>;
   /** SIGKILL by pid: a crash. */
   crash(): Promise<void>;
+  /** SIGTERM by pid (a clean shutdown), keeping the data for a later start(). */
+  stop(): Promise<void>;
   /** SIGTERM (clean shutdown), SIGKILL if it lingers, and removes the data directory. */
   destroy(): Promise<void>;
   output(): string;
@@ -91,6 +93,12 @@ export async function brokerProcess(overrides: Record<string, string> = {}): Pro
         }
       }
       await current.exited;
+      collect();
+      current = undefined;
+    },
+    async stop() {
+      if (!current) return;
+      await current.stop();
       collect();
       current = undefined;
     },
