@@ -327,9 +327,14 @@ print(json.dumps({str(k): v for k, v in seen.items()}))
     await cluster.waitForBrokers([0, 1, 2], survivors[0]);
   });
 
-  it('a killed broker leaves Metadata after its lease, its partitions go offline, and after a restart it leads them again with its data', async () => {
+  it('a killed broker leaves Metadata after its lease, its partitions go offline, and after a restart it leads them again with its data and its groups', async () => {
     const byPartition = await leaders('keyed');
-    const victim = byPartition[0]!;
+    const group = 'split-across-brokers';
+    const offsetsTopic = (await cluster.metadata()).topics.find((t) => t.name === '__consumer_offsets')!;
+    const groupPartition = Math.abs(javaHash(group)) % offsetsTopic.partitions.length;
+    // the group's coordinator dies: its offsets must come back with it
+    const victim = offsetsTopic.partitions.find((p) => p.partitionIndex === groupPartition)!.leaderId;
+    assert.ok(byPartition.includes(victim), `node ${victim} leads partitions of 'keyed' too`);
     const other = [0, 1, 2].find((i) => i !== victim)!;
     const before = noKcat ? undefined : await kcatConsume(cluster.brokers[other]!.bootstrap, 'keyed', { timeoutMs: 20_000 });
     await cluster.brokers[victim]!.crash();
@@ -347,5 +352,13 @@ print(json.dumps({str(k): v for k, v in seen.items()}))
       const afterRestart = await kcatConsume(cluster.brokers[other]!.bootstrap, 'keyed', { timeoutMs: 20_000 });
       assert.deepEqual(afterRestart.map((r) => `${r.partition}/${r.offset}/${r.value}`).sort(), before.map((r) => `${r.partition}/${r.offset}/${r.value}`).sort());
     }
+    await withRaw(cluster.brokers[victim]!.port, async (c) => {
+      const r = await c.request(10, 3, { key: group, keyType: 0 });
+      assert.deepEqual([r.errorCode, r.nodeId], [0, victim]);
+      const fetched = await c.request(9, 7, { groupId: group, topics: null, requireStable: false });
+      assert.equal(fetched.errorCode, 0);
+      const sum = (fetched.topics ?? []).filter((t) => t.name === 'grouped').flatMap((t) => t.partitions).reduce((n, p) => n + Number(p?.committedOffset ?? 0), 0);
+      assert.equal(sum, 60, 'the restarted coordinator has the group\'s committed offsets back');
+    });
   });
 });
