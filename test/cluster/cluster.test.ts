@@ -68,6 +68,12 @@ describe('a three-broker cluster on etcd', { skip: missing ?? false }, () => {
     const md = await cluster.metadata(2);
     assert.deepEqual(md.brokers.map((b) => b.port), cluster.brokers.map((b) => b.port));
     assert.equal(md.controllerId, controller);
+    await withRaw(cluster.brokers[via]!.port, async (c) => {
+      const r = await c.request(60, 1, { includeClusterAuthorizedOperations: false, endpointType: 1 });
+      assert.equal(r.errorCode, 0);
+      assert.equal(r.controllerId, controller);
+      assert.deepEqual(r.brokers.map((b) => [b.brokerId, b.port]).sort((a, b) => a[0]! - b[0]!), cluster.brokers.map((b, i) => [i, b.port]));
+    });
   });
 
   it('a broker refuses produce and fetch for partitions it does not lead with NOT_LEADER_OR_FOLLOWER, and takes them where it leads', async () => {
