@@ -25,7 +25,9 @@ export class BrokerServer {
   async bind(listeners: readonly Listener[]): Promise<BoundListener[]> {
     const bound: BoundListener[] = [];
     for (const l of listeners) {
-      const server = createServer((socket) => this.accept(socket, l.name));
+      // allowHalfOpen: a client that shuts down its sending side still gets the responses to the
+      // requests it sent before (Connection ends the socket once they are written).
+      const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket, l.name));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen({ host: l.host === '' ? undefined : l.host, port: l.port }, () => {

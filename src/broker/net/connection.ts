@@ -54,6 +54,13 @@ export class Connection {
       this.updateReading();
     });
     socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
+    // The client closed its sending side (FIN): it sends nothing more, but still reads. Requests it
+    // sent before are answered, then the connection ends, as Kafka does; ending at once would
+    // drop those responses and make clients resend what was already appended.
+    socket.on('end', () => {
+      this.stopReading();
+      void this.endWhenIdle();
+    });
     socket.on('close', () => {
       this.closed = true;
       this.onClosed(this);
