@@ -106,3 +106,33 @@ export function assignOffsets(
   result.lastOffset = offset - 1;
   return result;
 }
+
+/**
+ * A follower's append: the batches keep the offsets and leader epochs the leader gave them, and
+ * must continue the log exactly at `nextOffset`. Nothing in `records` is changed.
+ */
+export function readAssignedOffsets(records: Buffer, bounds: readonly BatchBounds[], nextOffset: number): ValidatedAppend {
+  const result: ValidatedAppend = {
+    batches: [], firstOffset: nextOffset, lastOffset: nextOffset - 1, maxTimestamp: -1,
+    offsetOfMaxTimestamp: nextOffset, recordCount: 0, logAppendTime: -1,
+  };
+  let expected = nextOffset;
+  for (const { start, size } of bounds) {
+    const base = Number(records.readBigInt64BE(start + BatchField.baseOffset));
+    if (base !== expected) {
+      throw new StorageError('CORRUPT_MESSAGE', `replicated batch starts at offset ${base}, but the log continues at ${expected}`);
+    }
+    const count = records.readInt32BE(start + BatchField.recordCount);
+    const lastOffset = base + count - 1;
+    const maxTimestamp = Number(records.readBigInt64BE(start + BatchField.maxTimestamp));
+    if (maxTimestamp > result.maxTimestamp) {
+      result.maxTimestamp = maxTimestamp;
+      result.offsetOfMaxTimestamp = lastOffset;
+    }
+    result.batches.push({ relativePosition: start, size, lastOffset, maxTimestamp });
+    result.recordCount += count;
+    expected = lastOffset + 1;
+  }
+  result.lastOffset = expected - 1;
+  return result;
+}

@@ -11,6 +11,11 @@
  * fsync covers the offset (group commit, see FlushCoordinator). The recovery point is the offset
  * below which everything was fsynced: after a crash, recovery checks only segments from there.
  *
+ * Replication: a leader's appends stamp its leader epoch, and the first offset of every new epoch is
+ * recorded in the leader-epoch cache (`leader-epoch-checkpoint`); a follower appends the leader's
+ * batches unchanged (`appendAsFollower`) and records their epochs the same way. `truncateTo`
+ * removes a suffix (a follower whose log diverged from its new leader's).
+ *
  * Failure: a filesystem error takes this log offline. Every later call throws
  * StorageError('KAFKA_STORAGE_ERROR'); other logs are untouched.
  *
@@ -22,7 +27,9 @@ import { StorageIoError, type FileSystem } from '../fs/file-system.js';
 import type { LogConfig } from '../log-config.js';
 import { LogSegment, type SegmentConfig } from '../segment/log-segment.js';
 import { StorageError } from '../storage-error.js';
-import { assignOffsets, splitAndCheck, type ValidatedAppend } from './append-validator.js';
+import { assignOffsets, readAssignedOffsets, splitAndCheck, type BatchBounds, type ValidatedAppend } from './append-validator.js';
+import { LeaderEpochCache } from '../checkpoints/leader-epoch-cache.js';
+import { BatchField } from '../../protocol/records/batch-header.js';
 import { ProducerState, producerInfoOf, type ProducerBatchInfo } from '../producer/producer-state.js';
 import { restoreProducerState, snapshotProducerState } from './producer-state-loader.js';
 import { TransactionIndex, type AbortedTxn } from '../producer/transaction-index.js';
@@ -65,6 +72,8 @@ export class PartitionLog {
   readonly producers = new ProducerState();
   /** Aborted transactions, for read_committed fetches. */
   readonly abortedTxns: TransactionIndex;
+  /** Where each leader epoch begins (OffsetForLeaderEpoch and follower truncation). */
+  readonly epochs: LeaderEpochCache;
   /** A segment file was created since the directory was last fsynced. */
   private directoryDirty = false;
   private lastFlushAt: number;
@@ -82,6 +91,7 @@ export class PartitionLog {
     this.config = config;
     this.segments = segments;
     this.abortedTxns = new TransactionIndex(fs, dir);
+    this.epochs = LeaderEpochCache.load(fs, dir);
     this.logStart = Math.max(logStartOffset, segments.first.baseOffset);
     this.hw = this.logEndOffset;
     this.flusher = new FlushCoordinator(Math.min(recoveryPoint, this.logEndOffset), () => this.flushAll());
@@ -171,22 +181,84 @@ export class PartitionLog {
       const duplicate = this.findDuplicate(infos);
       if (duplicate) return duplicate;
       const validated = assignOffsets(records, bounds, this.logEndOffset, leaderEpoch, now, this.config);
-      if (records.length > this.config.segmentBytes) {
-        throw new StorageError('RECORD_LIST_TOO_LARGE', `${records.length} bytes exceed segment.bytes ${this.config.segmentBytes}`);
-      }
-      const segment = this.maybeRoll(records.length, validated, now);
-      segment.append(records, 0, records.length, validated.batches);
-      validated.batches.forEach((b, i) => {
-        const info = infos[i];
-        if (!info) return;
-        const start = bounds[i]!.start;
-        if (info.isControl) this.recordMarker(info.producerId, records, start, b.lastOffset);
-        this.producers.update(info, Number(records.readBigInt64BE(start)), b.lastOffset, b.maxTimestamp);
-      });
-      this.unflushedMessages += validated.recordCount;
-      if (this.unflushedMessages >= this.config.flushMessages) void this.flusher.requestFlush();
-      return { ...validated, logStartOffset: this.logStart, duplicate: false };
+      if (leaderEpoch >= 0) this.noteEpoch(leaderEpoch, validated.firstOffset);
+      return this.write(records, bounds, infos, validated, now);
     });
+  }
+
+  /**
+   * A follower's append of batches fetched from the leader: offsets and leader epochs are the
+   * leader's, the first batch must start at this log's end, and the bytes are written unchanged.
+   */
+  appendAsFollower(records: Buffer): AppendResult {
+    return this.guard(() => {
+      const now = this.clock.now();
+      const bounds = splitAndCheck(records, { ...this.config, maxMessageBytes: Number.MAX_SAFE_INTEGER });
+      const infos = bounds.map((b) => producerInfoOf(records, b.start));
+      const validated = readAssignedOffsets(records, bounds, this.logEndOffset);
+      for (const b of bounds) {
+        this.noteEpoch(records.readInt32BE(b.start + BatchField.partitionLeaderEpoch), Number(records.readBigInt64BE(b.start + BatchField.baseOffset)));
+      }
+      return this.write(records, bounds, infos, validated, now);
+    });
+  }
+
+  /** Records that `epoch` begins at `startOffset` when it is newer than every epoch known. */
+  private noteEpoch(epoch: number, startOffset: number): void {
+    if (epoch > this.epochs.latestEpoch) {
+      void this.epochs.assign(epoch, startOffset).catch((e: unknown) => {
+        if (!this.isOffline) this.offlineCause = e;
+      });
+    }
+  }
+
+  private write(records: Buffer, bounds: readonly BatchBounds[], infos: readonly (ProducerBatchInfo | undefined)[], validated: ValidatedAppend, now: number): AppendResult {
+    if (records.length > this.config.segmentBytes) {
+      throw new StorageError('RECORD_LIST_TOO_LARGE', `${records.length} bytes exceed segment.bytes ${this.config.segmentBytes}`);
+    }
+    const segment = this.maybeRoll(records.length, validated, now);
+    segment.append(records, 0, records.length, validated.batches);
+    validated.batches.forEach((b, i) => {
+      const info = infos[i];
+      if (!info) return;
+      const start = bounds[i]!.start;
+      if (info.isControl) this.recordMarker(info.producerId, records, start, b.lastOffset);
+      this.producers.update(info, Number(records.readBigInt64BE(start)), b.lastOffset, b.maxTimestamp);
+    });
+    this.unflushedMessages += validated.recordCount;
+    if (this.unflushedMessages >= this.config.flushMessages) void this.flusher.requestFlush();
+    return { ...validated, logStartOffset: this.logStart, duplicate: false };
+  }
+
+  /**
+   * Removes every batch at or after `offset` (never below the log start): segments wholly past it
+   * go, the one holding it is cut, and the high watermark, durable point, aborted-transaction
+   * index, leader-epoch cache and producer state follow. Returns the new log end offset.
+   */
+  truncateTo(offset: number): number {
+    return this.guard(() => {
+      const target = Math.max(offset, this.logStart);
+      if (target >= this.logEndOffset) return this.logEndOffset;
+      for (const seg of [...this.segments.all].reverse()) {
+        if (seg.baseOffset < target || seg === this.segments.first) break;
+        this.segments.remove(seg);
+        scheduleDelete(this.fs, this.clock, seg, 0);
+      }
+      this.segments.active.truncateTo(target);
+      this.hw = Math.min(this.hw, this.logEndOffset);
+      this.flusher.reset(Math.min(this.flusher.flushedOffset, this.logEndOffset));
+      this.abortedTxns.truncateTo(this.logEndOffset);
+      void this.epochs.truncateFromEnd(this.logEndOffset).catch((e: unknown) => {
+        if (!this.isOffline) this.offlineCause = e;
+      });
+      restoreProducerState(this);
+      return this.logEndOffset;
+    });
+  }
+
+  /** Sets the high watermark (a follower takes the leader's), never past the log end. */
+  setHighWatermark(offset: number): void {
+    this.hw = Math.max(this.logStart, Math.min(offset, this.logEndOffset));
   }
 
   /**
