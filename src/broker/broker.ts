@@ -4,7 +4,7 @@
  * order and stops them cleanly (no new requests, in-flight ones answered, logs flushed and
  * closed, clean-shutdown marker written).
  */
-import { systemClock, type Clock } from '../common/clock.js';
+import { repeat, systemClock, type Clock, type Timer } from '../common/clock.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import type { FileSystem } from '../storage/fs/file-system.js';
 import { NodeFileSystem } from '../storage/fs/node-file-system.js';
@@ -20,6 +20,7 @@ import { followMetadata } from './metadata/metadata-applier.js';
 import type { MarkerChannel } from './txn/txn-markers.js';
 import { BrokerServer, type BoundListener } from './net/broker-server.js';
 import { ReplicaManager } from './replica/replica-manager.js';
+import { isrUpdater } from './replica/isr-updater.js';
 import type { BrokerServices } from './services.js';
 import { TopicManager } from './topics/topic-manager.js';
 import { groupCoordinatorFromConfig, transactionCoordinatorFromConfig } from './coordinator/coordinators-from-config.js';
@@ -44,6 +45,7 @@ export class Broker {
     readonly services: BrokerServices,
     private readonly server: BrokerServer,
     readonly listeners: BoundListener[],
+    private readonly isrCheck: Timer,
   ) {}
 
   static async start(o: BrokerOptions): Promise<Broker> {
@@ -94,8 +96,10 @@ export class Broker {
       onLogError: (topic, partition, err) => logger.error({ err, topic, partition }, 'log error'),
     });
     const report = logs.startup();
-    const replicas = new ReplicaManager(logs, config, nodeId);
+    const replicas = new ReplicaManager(logs, config, nodeId, clock);
+    replicas.setIsrProposal(isrUpdater(metadata, logger));
     for (const t of metadata.topics()) replicas.addTopic(t);
+    const isrCheck = repeat(clock, Math.max(50, Math.floor(config.int('replica.lag.time.max.ms') / 2)), () => replicas.shrinkIsrs());
     const controller = o.controllerChannel?.(metadata) ?? SELF_CONTROLLER;
     const topics = new TopicManager(metadata, config, controller);
     reconfigureOnChange(dynamicConfig, { config, metadata, logs, replicas });
@@ -129,7 +133,7 @@ export class Broker {
         logs: report.logsLoaded, cleanShutdown: report.cleanShutdown, startupMs: Date.now() - started },
       'Gregor broker started',
     );
-    return new Broker(services, server, listeners);
+    return new Broker(services, server, listeners, isrCheck);
   }
 
   /** The port clients reach the first listener on. */
@@ -140,6 +144,7 @@ export class Broker {
   async stop(): Promise<void> {
     const { logger, logs } = this.services;
     logger.info('shutting down');
+    this.isrCheck.cancel();
     await this.server.shutdown();
     this.services.groups.shutdown();
     (this.services.transactions as TransactionCoordinator | undefined)?.shutdown();

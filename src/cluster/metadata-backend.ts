@@ -17,6 +17,7 @@ import { BrokerConnections } from './net/broker-connections.js';
 import { ForwardingChannel } from './controller/forwarding-channel.js';
 import { WriteTxnMarkersChannel } from './net/marker-channel.js';
 import { Controller } from './controller/controller.js';
+import { ReplicaFetchers } from './replication/replica-fetchers.js';
 
 export interface MetadataBackend {
   openMetadataStore: BrokerOptions['openMetadataStore'];
@@ -41,6 +42,7 @@ export function metadataBackend(config: BrokerConfig, logger: Logger): MetadataB
   let store: EtcdMetadataStore | undefined;
   let connections: BrokerConnections | undefined;
   let controller: Controller | undefined;
+  let fetchers: ReplicaFetchers | undefined;
   const timeoutMs = config.int('metadata.store.request.timeout.ms');
   const connectionsOf = (metadata: MetadataStore): BrokerConnections => {
     connections ??= new BrokerConnections(metadata, { clientId: `gregor-broker-${config.nodeId}`, connectTimeoutMs: timeoutMs, requestTimeoutMs: 30_000 });
@@ -67,12 +69,15 @@ export function metadataBackend(config: BrokerConfig, logger: Logger): MetadataB
     markerChannel(metadata) {
       return new WriteTxnMarkersChannel(connectionsOf(metadata));
     },
-    started() {
+    started(broker) {
       if (!store) return;
       controller = new Controller(store, store.election, config, logger);
       controller.start();
+      fetchers = new ReplicaFetchers(broker.services.replicas, connectionsOf(store), config, logger);
+      fetchers.start();
     },
     stopping() {
+      fetchers?.stop();
       controller?.stop();
       connections?.closeAll();
     },

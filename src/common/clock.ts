@@ -59,3 +59,21 @@ export class ManualClock implements Clock {
     return this.timers.filter((t) => !t.cancelled).length;
   }
 }
+
+/** Runs fn every intervalMs on `clock` until the returned timer is cancelled. */
+export function repeat(clock: Clock, intervalMs: number, fn: () => void): Timer {
+  let stopped = false;
+  let current: Timer | undefined;
+  const tick = (): void => {
+    if (stopped) return;
+    fn();
+    current = clock.schedule(intervalMs, tick);
+  };
+  current = clock.schedule(intervalMs, tick);
+  return {
+    cancel() {
+      stopped = true;
+      current?.cancel();
+    },
+  };
+}

@@ -27,6 +27,8 @@ export interface InternalTopicSpec {
   partitions: number;
   replicationFactor: number;
   configs: Record<string, string>;
+  /** How long a write may wait to be committed (offsets.commit.timeout.ms; Kafka's default 5000). */
+  commitTimeoutMs?: number;
 }
 
 export class InternalTopicError extends Error {
@@ -104,7 +106,8 @@ export class InternalTopicLog {
       producer ? { producerId: producer.producerId, producerEpoch: producer.producerEpoch, isTransactional: true, baseSequence: -1 } : {});
     const p = this.partition(index);
     const result = p.append(batch);
-    await p.log.waitDurable(result.lastOffset + 1);
+    const errorCode = await p.waitCommitted(result.lastOffset + 1, 1, this.spec.commitTimeoutMs ?? 5_000);
+    if (errorCode !== ErrorCode.NONE) throw new InternalTopicError(errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER ? ErrorCode.NOT_COORDINATOR : errorCode, `${this.spec.name}-${index}: the write was not committed (error ${errorCode})`);
   }
 
   /**

@@ -1,5 +1,6 @@
 /**
- * Fetch (key 1), v0-v16, for consumers. Partitions are chosen through the fetch session (see
+ * Fetch (key 1), v0-v16, for consumers; fetches by followers (a replica id) are served by
+ * fetch/replica-fetch.ts. Partitions are chosen through the fetch session (see
  * fetch-context.ts) and read by fetch-reader.ts. When fewer than min bytes are available and
  * max wait allows, the request waits until an append to one of its partitions or the deadline,
  * then reads again (long polling).
@@ -12,6 +13,7 @@ import { ApiKey } from '../../protocol/generated/api-registry.js';
 import type { FetchResponse, FetchResponseFetchableTopicResponse as TopicOut } from '../../protocol/generated/messages/FetchResponse.js';
 import { resolveFetchContext, type FetchContext } from '../fetch/fetch-context.js';
 import { readPartitions, type PartitionRead } from '../fetch/fetch-reader.js';
+import { fetchingReplica, serveReplicaFetch } from '../fetch/replica-fetch.js';
 import type { Partition } from '../replica/partition.js';
 import { defineHandler, type RequestContext } from './api-handler.js';
 
@@ -73,6 +75,8 @@ export const fetchHandler = defineHandler({
   maxVersion: 16,
   async handle(request, ctx) {
     const v = ctx.apiVersion;
+    const replicaId = fetchingReplica(request, v);
+    if (replicaId >= 0) return serveReplicaFetch(request, v, replicaId, ctx.services);
     const fc = resolveFetchContext(request, v, ctx.services);
     if (fc.errorCode !== ErrorCode.NONE) {
       return { throttleTimeMs: 0, errorCode: fc.errorCode, sessionId: 0, responses: [] } satisfies FetchResponse;

@@ -10,6 +10,7 @@ import { GROUP_HANDLERS } from './group-handlers.js';
 import { produceHandler } from './produce.js';
 import { fetchHandler } from './fetch.js';
 import { listOffsetsHandler } from './list-offsets.js';
+import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 
 export const ALL_HANDLERS: readonly ApiHandler<never>[] = [
   apiVersionsHandler,
@@ -17,6 +18,7 @@ export const ALL_HANDLERS: readonly ApiHandler<never>[] = [
   produceHandler,
   fetchHandler,
   listOffsetsHandler,
+  offsetForLeaderEpochHandler,
   ...ADMIN_HANDLERS,
   ...GROUP_HANDLERS,
 ] as unknown as ApiHandler<never>[];

@@ -3,9 +3,11 @@
  * arrived (no record is decoded), except legacy message sets (v0-v2), which are up-converted, and
  * topics whose compression.type names a codec, which are recompressed.
  *
- * acks=0 gets no response; acks=1 is answered once written to the operating system; acks=-1
- * (all) once fsynced (group commit), within the request timeout (REQUEST_TIMED_OUT otherwise),
- * and only when min.insync.replicas can be met (NOT_ENOUGH_REPLICAS).
+ * acks=0 gets no response; acks=1 is answered once written to the leader's operating system;
+ * acks=-1 (all) once committed (Partition.waitCommitted: every in-sync replica has it, and with the
+ * leader alone in sync it is fsynced, group commit), within the request timeout
+ * (REQUEST_TIMED_OUT otherwise). An ISR smaller than min.insync.replicas refuses acks=all with
+ * NOT_ENOUGH_REPLICAS before the append and NOT_ENOUGH_REPLICAS_AFTER_APPEND after it.
  *
  * Versions 0-2 stay advertised although Kafka deprecates them: old clients need them, and some
  * librdkafka versions decide whether to compress by checking that Produce v0 is supported.
@@ -33,8 +35,12 @@ function partitionError(index: number, errorCode: number, errorMessage: string |
 function appendOne(ctx: RequestContext, partition: Partition, records: Buffer, acks: number): { out: PartitionOut; lastOffset: number } {
   const v = ctx.apiVersion;
   const config = partition.log.config;
-  if (acks === -1 && config.minInsyncReplicas > 1) {
-    return { out: partitionError(partition.index, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR 1 is insufficient to satisfy the min.isr requirement of ${config.minInsyncReplicas}`), lastOffset: -1 };
+  if (acks === -1 && partition.isr.length < config.minInsyncReplicas) {
+    return {
+      out: partitionError(partition.index, ErrorCode.NOT_ENOUGH_REPLICAS,
+        `The size of the current ISR ${partition.isr.length} is insufficient to satisfy the min.isr requirement of ${config.minInsyncReplicas} for partition ${partition.topic}-${partition.index}`),
+      lastOffset: -1,
+    };
   }
   let bytes = v <= 2 ? upConvertLegacy(records) : records;
   const codec = topicCodec(config.compressionType);
@@ -54,18 +60,12 @@ function appendOne(ctx: RequestContext, partition: Partition, records: Buffer, a
   };
 }
 
-async function awaitDurable(pending: Pending[], timeoutMs: number, ctx: RequestContext): Promise<void> {
-  let timer: { cancel(): void } | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = ctx.services.clock.schedule(Math.max(0, timeoutMs), () => resolve('timeout'));
-  });
+async function awaitCommitted(pending: Pending[], timeoutMs: number): Promise<void> {
   await Promise.all(pending.map(async (p) => {
-    const durable = p.partition.log.waitDurable(p.lastOffset + 1).then(() => 'ok' as const, (e: unknown) => e);
-    const outcome = await Promise.race([durable, timedOut]);
-    if (outcome === 'timeout') Object.assign(p.out, { errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage: 'acks=all timed out waiting for fsync' });
-    else if (outcome !== 'ok') Object.assign(p.out, { errorCode: kafkaErrorCodeOf(outcome) ?? ErrorCode.KAFKA_STORAGE_ERROR, errorMessage: String(outcome) });
+    const errorCode = await p.partition.waitCommitted(p.lastOffset + 1, p.partition.log.config.minInsyncReplicas, timeoutMs);
+    if (errorCode === ErrorCode.REQUEST_TIMED_OUT) Object.assign(p.out, { errorCode, errorMessage: 'acks=all timed out waiting for the in-sync replicas' });
+    else if (errorCode !== ErrorCode.NONE) Object.assign(p.out, { errorCode, errorMessage: null });
   }));
-  timer?.cancel();
 }
 
 export const produceHandler = defineHandler({
@@ -98,7 +98,7 @@ export const produceHandler = defineHandler({
       }),
     }));
     if (acks === 0) return NO_RESPONSE;
-    if (pending.length > 0) await awaitDurable(pending, request.timeoutMs, ctx);
+    if (pending.length > 0) await awaitCommitted(pending, request.timeoutMs);
     return { responses, throttleTimeMs: 0 };
   },
 });

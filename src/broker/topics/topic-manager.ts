@@ -139,12 +139,9 @@ export class TopicManager {
     return placeReplicas(this.metadata.brokers(), count, rf).map((replicas, i) => this.partitionOn(i, replicas));
   }
 
-  /**
-   * A new partition, led by its first replica. Until followers replicate, only the leader holds
-   * the data, so the ISR starts as the leader alone (and a failover never picks an empty replica).
-   */
+  /** A new partition: led by its first replica, every replica in sync (all are empty). */
   private partitionOn(partition: number, replicas: number[]): PartitionMetadata {
-    return { partition, replicas, isr: [replicas[0]!], leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0 };
+    return { partition, replicas, isr: [...replicas], leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0 };
   }
 
   /** Validates a creation without applying it. */

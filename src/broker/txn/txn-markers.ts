@@ -48,8 +48,7 @@ export async function writeLocalMarker(d: LocalMarkerDeps, marker: TxnMarker, p:
   try {
     const r = partition.append(batch);
     if (p.topic === d.groups.topicLog.name) d.groups.onTxnMarker(p.partition, marker.producerId, marker.commit);
-    await partition.log.waitDurable(r.lastOffset + 1);
-    return ErrorCode.NONE;
+    return await partition.waitCommitted(r.lastOffset + 1, 1, 30_000);
   } catch (e) {
     return kafkaErrorCodeOf(e) ?? ErrorCode.KAFKA_STORAGE_ERROR;
   }
