@@ -93,7 +93,7 @@ export class ReplicaManager {
         if (m.leader !== this.nodeId) held.role = 'follower';
         followersChanged ||= m.leader !== this.nodeId;
       }
-      followersChanged ||= this.applyRole(held, m);
+      if (this.applyRole(held, m)) followersChanged = true;
     }
     this.partitions.set(topic.name, list);
     if (followersChanged) this.announceFollowers();

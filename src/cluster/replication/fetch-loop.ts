@@ -97,9 +97,9 @@ export class FetchLoop {
       }
       try {
         const stale = work.filter((f) => f.truncatedFor !== f.partition.leaderEpoch);
-        if (stale.length > 0) await this.truncate(stale);
+        const truncated = stale.length > 0 ? await this.truncate(stale) : false;
         const ready = work.filter((f) => f.truncatedFor === f.partition.leaderEpoch);
-        const ok = ready.length === 0 ? true : await this.fetch(ready);
+        const ok = ready.length === 0 ? truncated : await this.fetch(ready);
         if (!ok) await this.pause(this.o.backoffMs);
       } catch (e) {
         if (this.stopped) return;
@@ -109,8 +109,9 @@ export class FetchLoop {
     }
   }
 
-  /** OffsetForLeaderEpoch for partitions entering a new leader epoch, then truncation. */
-  private async truncate(partitions: Followed[]): Promise<void> {
+  /** OffsetForLeaderEpoch for partitions entering a new leader epoch, then truncation; true if any is done. */
+  private async truncate(partitions: Followed[]): Promise<boolean> {
+    let done = false;
     const connection = await this.connections.get(this.o.leader);
     const asked = partitions.map((f) => ({ f, epoch: f.partition.leaderEpoch, localEpoch: f.partition.log.epochs.latestEpoch }));
     const byTopic = new Map<string, typeof asked>();
@@ -143,8 +144,10 @@ export class FetchLoop {
           this.o.logger.info({ topic: p.topic, partition: p.index, from: before, to: p.logEndOffset, leader: this.o.leader, leaderEpoch: a.epoch }, 'truncated a diverging log suffix');
         }
         a.f.truncatedFor = a.epoch;
+        done = true;
       }
     }
+    return done;
   }
 
   /** One Fetch; false when nothing could be done (to back off). */
