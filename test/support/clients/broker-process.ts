@@ -35,6 +35,9 @@ export interface BrokerProcess {
   crash(): Promise<void>;
   /** SIGTERM by pid (a clean shutdown), keeping the data for a later start(). */
   stop(): Promise<void>;
+  /** SIGSTOP / SIGCONT by pid: the process freezes (no I/O, no timers) and thaws. */
+  pause(): void;
+  resume(): void;
   /** SIGTERM (clean shutdown), SIGKILL if it lingers, and removes the data directory. */
   destroy(): Promise<void>;
   output(): string;
@@ -95,6 +98,12 @@ export async function brokerProcess(overrides: Record<string, string> = {}): Pro
       await current.exited;
       collect();
       current = undefined;
+    },
+    pause() {
+      if (current?.child.pid !== undefined) process.kill(current.child.pid, 'SIGSTOP');
+    },
+    resume() {
+      if (current?.child.pid !== undefined) process.kill(current.child.pid, 'SIGCONT');
     },
     async stop() {
       if (!current) return;
