@@ -102,8 +102,7 @@ export async function serve(args: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'stopping');
-      backend.stopping();
-      broker.stop().then(
+      backend.stopping().then(() => broker.stop()).then(
         () => {
           logger.flush();
           resolve(0);

@@ -25,8 +25,31 @@ export interface MetadataBackend {
   markerChannel?: BrokerOptions['markerChannel'];
   /** Called once the broker serves and is registered. */
   started(broker: Broker): void;
-  /** Called before the broker stops. */
-  stopping(): void;
+  /** Called before the broker stops; resolves when the broker may stop. */
+  stopping(): Promise<void>;
+}
+
+/** How long a stopping broker waits for its leaderships to move (controlled shutdown). */
+const HANDOVER_TIMEOUT_MS = 10_000;
+
+/**
+ * Controlled shutdown: the broker leaves the election and withdraws its registration; the
+ * controller then gives every partition it leads to another in-sync replica, as when a broker
+ * dies but without waiting for a lease to lapse; the broker keeps serving (and replicating) until
+ * it leads nothing another live in-sync replica could lead, or the timeout passes.
+ */
+async function controlledShutdown(store: EtcdMetadataStore, nodeId: number, timeoutMs: number, logger: Logger): Promise<void> {
+  try {
+    await store.withdraw();
+    const handedOver = (): boolean => {
+      const live = new Set(store.brokers().map((b) => b.nodeId));
+      return store.topics().every((t) => t.partitions.every((p) => p.leader !== nodeId || !p.isr.some((r) => r !== nodeId && live.has(r))));
+    };
+    await store.waitFor(handedOver, timeoutMs);
+    logger.info('controlled shutdown: leaderships handed over');
+  } catch (e) {
+    logger.warn({ err: (e as Error).message }, 'controlled shutdown did not complete; stopping anyway');
+  }
 }
 
 export function etcdEndpoints(setting: string): string[] | undefined {
@@ -37,7 +60,7 @@ export function etcdEndpoints(setting: string): string[] | undefined {
 export function metadataBackend(config: BrokerConfig, logger: Logger): MetadataBackend {
   const endpoints = etcdEndpoints(config.str('metadata.store') ?? 'embedded');
   if (!endpoints) {
-    return { openMetadataStore: (fs, dir, self) => EmbeddedMetadataStore.open(fs, dir, self), started: () => undefined, stopping: () => undefined };
+    return { openMetadataStore: (fs, dir, self) => EmbeddedMetadataStore.open(fs, dir, self), started: () => undefined, stopping: () => Promise.resolve() };
   }
   let store: EtcdMetadataStore | undefined;
   let connections: BrokerConnections | undefined;
@@ -76,9 +99,10 @@ export function metadataBackend(config: BrokerConfig, logger: Logger): MetadataB
       fetchers = new ReplicaFetchers(broker.services.replicas, connectionsOf(store), config, logger);
       fetchers.start();
     },
-    stopping() {
-      fetchers?.stop();
+    async stopping() {
       controller?.stop();
+      if (store) await controlledShutdown(store, config.nodeId, HANDOVER_TIMEOUT_MS, logger);
+      fetchers?.stop();
       connections?.closeAll();
     },
   };

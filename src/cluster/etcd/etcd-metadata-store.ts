@@ -319,6 +319,15 @@ export class EtcdMetadataStore implements MetadataStore {
     return this.registration.register();
   }
 
+  /**
+   * Controlled shutdown, first step: leaves the controller election and withdraws this broker's
+   * registration, so the (other) controller moves its leaderships away while it still serves.
+   */
+  async withdraw(): Promise<void> {
+    await this.election.close();
+    await this.registration.withdraw();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
