@@ -101,7 +101,7 @@ export function metadataBackend(config: BrokerConfig, logger: Logger): MetadataB
     },
     async stopping() {
       controller?.stop();
-      if (store) await controlledShutdown(store, config.nodeId, HANDOVER_TIMEOUT_MS, logger);
+      if (store && config.bool('controlled.shutdown.enable')) await controlledShutdown(store, config.nodeId, HANDOVER_TIMEOUT_MS, logger);
       fetchers?.stop();
       connections?.closeAll();
     },

@@ -36,7 +36,7 @@ describe('a three-broker cluster on etcd', { skip: missing ?? false }, () => {
   let cluster: TestCluster;
 
   before(async () => {
-    cluster = await startTestCluster(3);
+    cluster = await startTestCluster(3, { 'leader.imbalance.check.interval.seconds': '1' });
   });
   after(async () => {
     await cluster?.stop();
@@ -334,7 +334,11 @@ print(json.dumps({str(k): v for k, v in seen.items()}))
   });
 
   it('a killed broker leaves Metadata after its lease; its single-replica partitions go offline, its groups move to a replica that has their offsets; restarted, it leads its partitions again with its data', async () => {
-    const byPartition = await leaders('keyed');
+    // the previous test restarted a broker: its partitions may still be getting their leader back
+    const byPartition = await waitFor(async () => {
+      const l = await leaders('keyed');
+      return l.every((x) => x >= 0) ? l : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 100, what: 'every partition of keyed to have a leader' });
     const group = 'split-across-brokers';
     const offsetsTopic = (await cluster.metadata()).topics.find((t) => t.name === '__consumer_offsets')!;
     const groupPartition = Math.abs(javaHash(group)) % offsetsTopic.partitions.length;
@@ -369,12 +373,27 @@ print(json.dumps({str(k): v for k, v in seen.items()}))
       'the new coordinator has every committed offset');
     await cluster.brokers[victim]!.start();
     await cluster.waitForBrokers([0, 1, 2], other);
-    await waitFor(async () => ((await leaders('keyed', other)).join(',') === byPartition.join(',') ? true : undefined),
-      { timeoutMs: 15_000, intervalMs: 100, what: `node ${victim} to lead its partitions again` });
+    let seen: number[] = [];
+    await waitFor(async () => {
+      seen = await leaders('keyed', other);
+      return seen.join(',') === byPartition.join(',') ? true : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 100, what: `node ${victim} to lead its partitions again` }).catch((e: Error) => {
+      throw new Error(`${e.message}: leaders ${seen.join(',')}, expected ${byPartition.join(',')}`);
+    });
     if (before) {
       const afterRestart = await kcatConsume(cluster.brokers[other]!.bootstrap, 'keyed', { timeoutMs: 20_000 });
       assert.deepEqual(afterRestart.map((r) => `${r.partition}/${r.offset}/${r.value}`).sort(), before.map((r) => `${r.partition}/${r.offset}/${r.value}`).sort());
     }
     assert.equal(await committedSum(victim), 60);
+    // preferred-leader balancing gives the returned broker its partitions back, groups included
+    await waitFor(async () => {
+      const t = (await cluster.metadata(other)).topics.find((x) => x.name === '__consumer_offsets')!;
+      return t.partitions.find((p) => p.partitionIndex === groupPartition)!.leaderId === victim ? true : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 200, what: `node ${victim} to lead the group's partition again` });
+    await withRaw(cluster.brokers[victim]!.port, async (c) => {
+      const r = await c.request(10, 3, { key: group, keyType: 0 });
+      assert.deepEqual([r.errorCode, r.nodeId], [0, victim]);
+    });
+    assert.equal(await committedSum(other), 60);
   });
 });

@@ -12,12 +12,14 @@ import type { BrokerConfig } from '../../broker/config/broker-config.js';
 import { StaleMetadataError, type MetadataStore, type PartitionUpdate, type TopicMetadata } from '../../broker/metadata/metadata-store.js';
 import type { ControllerElection } from '../etcd/controller-election.js';
 import { nextPartitionState } from './partition-leadership.js';
+import { preferredLeaderMoves } from './leader-balance.js';
 
 export class Controller {
   private active = false;
   private running = false;
   private again = false;
   private stopped = false;
+  private balanceTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly metadata: MetadataStore,
@@ -27,6 +29,11 @@ export class Controller {
   ) {}
 
   start(): void {
+    if (this.config.bool('auto.leader.rebalance.enable')) {
+      const everyMs = this.config.int('leader.imbalance.check.interval.seconds') * 1000;
+      this.balanceTimer = setInterval(() => void this.balanceLeaders(), everyMs);
+      this.balanceTimer.unref();
+    }
     this.metadata.onChange((c) => {
       if (c.kind === 'brokers' || c.kind === 'topic') this.schedule();
     });
@@ -96,7 +103,23 @@ export class Controller {
     }
   }
 
+  /** Moves leadership back to preferred replicas where a broker leads too few of its own. */
+  async balanceLeaders(): Promise<void> {
+    if (!this.active || this.stopped || this.running) return;
+    const live = new Set(this.metadata.brokers().map((b) => b.nodeId));
+    const moves = preferredLeaderMoves(this.metadata.topics(), live, this.config.int('leader.imbalance.per.broker.percentage'));
+    for (const [topic, updates] of moves) {
+      try {
+        await this.metadata.updatePartitions(topic, updates);
+        this.logger.info({ topic, partitions: updates.map((u) => ({ partition: u.next.partition, leader: u.next.leader })) }, 'preferred leaders restored');
+      } catch (e) {
+        this.logger.debug({ err: (e as Error).message, topic }, 'restoring preferred leaders lost a race; the next check retries');
+      }
+    }
+  }
+
   stop(): void {
+    if (this.balanceTimer) clearInterval(this.balanceTimer);
     this.stopped = true;
     this.active = false;
   }
