@@ -16,6 +16,7 @@ import { connectedAdmin } from '../support/clients/groups.js';
 import { producerBatch } from '../support/clients/txn-raw.js';
 import { waitFor } from '../support/clients/wait.js';
 import { readPartition } from '../support/clients/raw-client.js';
+import { expectOk, KAFKA_BIN_DIR, sh } from '../support/cli.js';
 
 const missing = etcdMissing();
 if (missing) console.log(`skipping the replication tests: ${missing}`);
@@ -114,6 +115,10 @@ describe('replication across three brokers', { skip: missing ?? false }, () => {
       await waitFor(async () => ((await partitionState('min-isr', 0, leader)).isr.join(',') === String(leader) ? true : undefined),
         { timeoutMs: 15_000, intervalMs: 100, what: 'the ISR to shrink to the leader' });
       assert.equal(await produceRaw(leader, 'min-isr', 0, ['refused'], -1), 19, 'NOT_ENOUGH_REPLICAS');
+      const under = expectOk('kafka-topics', await sh(`./kafka-topics.sh --describe --under-replicated-partitions --topic min-isr --bootstrap-server ${cluster.brokers[leader]!.bootstrap}`, { cwd: KAFKA_BIN_DIR }));
+      assert.match(under.stdout, new RegExp(`^\\tTopic: min-isr\\tPartition: 0\\tLeader: ${leader}\\tReplicas: [0-9,]+\\tIsr: ${leader}`, 'm'));
+      const belowMin = expectOk('kafka-topics', await sh(`./kafka-topics.sh --describe --under-min-isr-partitions --topic min-isr --bootstrap-server ${cluster.brokers[leader]!.bootstrap}`, { cwd: KAFKA_BIN_DIR }));
+      assert.match(belowMin.stdout, /Partition: 0/);
       assert.equal(await produceRaw(leader, 'min-isr', 0, ['acks-one'], 1), 0, 'acks=1 is still taken');
     } finally {
       for (const f of followers) cluster.brokers[f]!.resume();
@@ -121,6 +126,8 @@ describe('replication across three brokers', { skip: missing ?? false }, () => {
     await waitFor(async () => ((await partitionState('min-isr', 0, leader)).isr.length === 3 ? true : undefined),
       { timeoutMs: 20_000, intervalMs: 100, what: 'the thawed followers to rejoin the ISR' });
     assert.equal(await produceRaw(leader, 'min-isr', 0, ['after'], -1), 0);
+    const healed = expectOk('kafka-topics', await sh(`./kafka-topics.sh --describe --under-replicated-partitions --topic min-isr --bootstrap-server ${cluster.brokers[leader]!.bootstrap}`, { cwd: KAFKA_BIN_DIR }));
+    assert.equal(healed.stdout, '', 'nothing is under-replicated once the followers are back');
     const bytes = await waitForIdenticalReplicas('min-isr', 0, [0, 1, 2]);
     assert.ok(bytes.includes(Buffer.from('acks-one')));
     await cluster.waitForBrokers([0, 1, 2]);

@@ -35,6 +35,8 @@ async function list(admin: Admin, o: ParsedOptions, io: Io): Promise<number> {
   return EXIT_OK;
 }
 
+const PARTITION_FILTERS = ['under-replicated-partitions', 'unavailable-partitions', 'under-min-isr-partitions', 'at-min-isr-partitions'] as const;
+
 async function describe(admin: Admin, o: ParsedOptions, io: Io): Promise<number> {
   const wanted = o.get('topic');
   const all = await admin.listTopics({ includeInternal: !o.has('exclude-internal') });
@@ -52,12 +54,27 @@ async function describe(admin: Admin, o: ParsedOptions, io: Io): Promise<number>
     })))}\n`);
     return EXIT_OK;
   }
+  // Kafka's partition filters: with any of them, only the matching partitions are printed
+  const filters = PARTITION_FILTERS.filter((f) => o.has(f));
+  const live = filters.length > 0 ? new Set((await admin.describeCluster()).brokers.map((b) => b.nodeId)) : new Set<number>();
   for (const t of topics) {
-    const overrides = configs.find((c) => c.name === t.name)?.entries.filter((e) => e.source === 'DYNAMIC_TOPIC_CONFIG') ?? [];
+    const entries = configs.find((c) => c.name === t.name)?.entries ?? [];
+    const overrides = entries.filter((e) => e.source === 'DYNAMIC_TOPIC_CONFIG');
+    const minIsr = Number(entries.find((e) => e.name === 'min.insync.replicas')?.value ?? 1);
     const rf = t.partitions[0]?.replicas.length ?? 0;
-    io.stdout.write(`Topic: ${t.name}\tTopicId: ${t.topicId}\tPartitionCount: ${t.partitions.length}\tReplicationFactor: ${rf}\tConfigs: ${overrides.map((e) => `${e.name}=${e.value ?? ''}`).join(',')}\n`);
+    if (filters.length === 0) {
+      io.stdout.write(`Topic: ${t.name}\tTopicId: ${t.topicId}\tPartitionCount: ${t.partitions.length}\tReplicationFactor: ${rf}\tConfigs: ${overrides.map((e) => `${e.name}=${e.value ?? ''}`).join(',')}\n`);
+    }
     for (const p of t.partitions) {
-      io.stdout.write(`\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leader}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}\n`);
+      const leaderLive = p.leader >= 0 && live.has(p.leader);
+      const matches = filters.length === 0 || filters.some((f) =>
+        (f === 'under-replicated-partitions' && p.isr.length < p.replicas.length) ||
+        (f === 'unavailable-partitions' && !leaderLive) ||
+        (f === 'under-min-isr-partitions' && p.isr.length < minIsr) ||
+        (f === 'at-min-isr-partitions' && p.isr.length === minIsr));
+      if (!matches) continue;
+      const offline = filters.length > 0 ? p.replicas.filter((r) => !live.has(r)) : [];
+      io.stdout.write(`\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leader >= 0 ? p.leader : 'none'}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}${offline.length > 0 ? `\tOffline: ${offline.join(',')}` : ''}\n`);
     }
   }
   return EXIT_OK;
@@ -105,6 +122,10 @@ export const kafkaTopics: Tool = {
     { name: 'if-not-exists', doc: 'With --create: succeed if the topic exists.' },
     { name: 'if-exists', doc: 'With --delete/--describe: succeed if the topic does not exist.' },
     { name: 'exclude-internal', doc: 'Leave internal topics out of --list and --describe.' },
+    { name: 'under-replicated-partitions', doc: 'With --describe: only partitions whose ISR is smaller than their replica list.' },
+    { name: 'unavailable-partitions', doc: 'With --describe: only partitions without a live leader.' },
+    { name: 'under-min-isr-partitions', doc: 'With --describe: only partitions whose ISR is smaller than min.insync.replicas.' },
+    { name: 'at-min-isr-partitions', doc: 'With --describe: only partitions whose ISR is exactly min.insync.replicas.' },
     { name: 'command-config', value: 'file', doc: 'Client properties file (accepted; not needed by Gregor).' },
     { name: 'json', doc: 'Print JSON (--list, --describe; Gregor extension).' },
   ],

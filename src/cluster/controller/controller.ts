@@ -108,12 +108,17 @@ export class Controller {
     if (!this.active || this.stopped || this.running) return;
     const live = new Set(this.metadata.brokers().map((b) => b.nodeId));
     const moves = preferredLeaderMoves(this.metadata.topics(), live, this.config.int('leader.imbalance.per.broker.percentage'));
+    // one partition at a time: followers rejoining ISRs change these topics meanwhile, and one
+    // stale partition must not hold back the others
     for (const [topic, updates] of moves) {
-      try {
-        await this.metadata.updatePartitions(topic, updates);
-        this.logger.info({ topic, partitions: updates.map((u) => ({ partition: u.next.partition, leader: u.next.leader })) }, 'preferred leaders restored');
-      } catch (e) {
-        this.logger.debug({ err: (e as Error).message, topic }, 'restoring preferred leaders lost a race; the next check retries');
+      for (const u of updates) {
+        if (!this.active || this.stopped) return;
+        try {
+          await this.metadata.updatePartitions(topic, [u]);
+          this.logger.info({ topic, partition: u.next.partition, leader: u.next.leader }, 'preferred leader restored');
+        } catch (e) {
+          this.logger.debug({ err: (e as Error).message, topic, partition: u.next.partition }, 'restoring a preferred leader lost a race; the next check retries');
+        }
       }
     }
   }
