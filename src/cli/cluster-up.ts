@@ -2,7 +2,8 @@
  * `gregor cluster up`: a local cluster in one command. Starts etcd (the `etcd` binary on the PATH,
  * data in <data>/etcd) unless --etcd names a running one, then N brokers as child processes
  * (`gregor serve`, node ids 0..N-1 on consecutive ports from --port, data in <data>/broker-<id>,
- * logs in <data>/broker-<id>.log), waits until every broker answers Metadata listing all N, prints
+ * logs in <data>/broker-<id>.log; with fewer than three brokers the internal topics' replication
+ * factors are lowered to fit), waits until every broker answers Metadata listing all N, prints
  * the bootstrap string, and on Ctrl-C or SIGTERM stops the brokers (SIGTERM, by pid) and then etcd.
  * A broker that exits on its own is reported; the others keep running.
  *
@@ -79,6 +80,20 @@ export function parseClusterUp(args: string[]): ClusterUpOptions {
   }
   if (o.port + o.brokers - 1 > 65535) throw new Error('--port plus --brokers goes past port 65535');
   return o;
+}
+
+/**
+ * Kafka's internal topics want 3 replicas (and 2 in sync for transactions); a smaller local
+ * cluster gets what it can hold, unless the user set them.
+ */
+function internalTopicSettings(brokers: number, overrides: readonly string[]): string[] {
+  if (brokers >= 3) return [];
+  const wanted: Record<string, number> = {
+    'offsets.topic.replication.factor': brokers,
+    'transaction.state.log.replication.factor': brokers,
+    'transaction.state.log.min.isr': Math.min(2, brokers),
+  };
+  return Object.entries(wanted).filter(([k]) => !overrides.some((o) => o.startsWith(`${k}=`))).map(([k, v]) => `${k}=${v}`);
 }
 
 /** The directories on the PATH that hold an executable `name`, first match. */
@@ -193,7 +208,7 @@ export async function clusterUp(args: string[]): Promise<number> {
       const port = o.port + id;
       const settings = [
         `node.id=${id}`, `listeners=PLAINTEXT://127.0.0.1:${port}`, `log.dirs=${join(data, `broker-${id}`)}`,
-        `metadata.store=etcd://${etcdEndpoint}`, ...o.overrides,
+        `metadata.store=etcd://${etcdEndpoint}`, ...internalTopicSettings(o.brokers, o.overrides), ...o.overrides,
       ];
       children.push(startChild(`broker-${id}`, process.execPath, [gregor, 'serve', '--log-format', 'json', ...settings.flatMap((s) => ['--override', s])], join(data, `broker-${id}.log`)));
     }

@@ -389,7 +389,7 @@ print(json.dumps({str(k): v for k, v in seen.items()}))
     await waitFor(async () => {
       const t = (await cluster.metadata(other)).topics.find((x) => x.name === '__consumer_offsets')!;
       return t.partitions.find((p) => p.partitionIndex === groupPartition)!.leaderId === victim ? true : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 200, what: `node ${victim} to lead the group's partition again` });
+    }, { timeoutMs: 45_000, intervalMs: 200, what: `node ${victim} to lead the group's partition again` });
     await withRaw(cluster.brokers[victim]!.port, async (c) => {
       const r = await c.request(10, 3, { key: group, keyType: 0 });
       assert.deepEqual([r.errorCode, r.nodeId], [0, victim]);

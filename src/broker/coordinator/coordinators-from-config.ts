@@ -23,6 +23,8 @@ export function groupCoordinatorFromConfig(
     name: '__consumer_offsets',
     partitions: config.int('offsets.topic.num.partitions'),
     replicationFactor: config.int('offsets.topic.replication.factor'),
+    replicationFactorSetting: 'offsets.topic.replication.factor',
+    capAtLiveBrokers: config.str('metadata.store') === 'embedded',
     configs: {
       'cleanup.policy': 'compact',
       'compression.type': 'producer',
@@ -58,11 +60,14 @@ export function transactionCoordinatorFromConfig(
     name: '__transaction_state',
     partitions: config.int('transaction.state.log.num.partitions'),
     replicationFactor: config.int('transaction.state.log.replication.factor'),
+    replicationFactorSetting: 'transaction.state.log.replication.factor',
+    capAtLiveBrokers: config.str('metadata.store') === 'embedded',
     configs: {
       'cleanup.policy': 'compact',
       'compression.type': 'uncompressed',
       'segment.bytes': String(config.int('transaction.state.log.segment.bytes')),
-      'min.insync.replicas': String(Math.min(config.int('transaction.state.log.min.isr'), s.metadata.brokers().length)),
+      // capped at the replication factor the topic gets, when it is created
+      'min.insync.replicas': String(config.int('transaction.state.log.min.isr')),
     },
   }, s.metadata, s.topics, s.replicas, s.clock);
   return new TransactionCoordinator({

@@ -29,6 +29,13 @@ export interface InternalTopicSpec {
   configs: Record<string, string>;
   /** How long a write may wait to be committed (offsets.commit.timeout.ms; Kafka's default 5000). */
   commitTimeoutMs?: number;
+  /** The setting the replication factor comes from (named in errors). */
+  replicationFactorSetting?: string;
+  /**
+   * A single broker creates the topic with the replication factor capped at the live brokers;
+   * a cluster waits, as Kafka does, until enough brokers are live.
+   */
+  capAtLiveBrokers?: boolean;
 }
 
 export class InternalTopicError extends Error {
@@ -66,11 +73,19 @@ export class InternalTopicLog {
     if (this.exists()) return Promise.resolve();
     this.creating ??= (async () => {
       const brokers = this.metadata.brokers().length;
+      if (!(this.spec.capAtLiveBrokers ?? true) && brokers < this.spec.replicationFactor) {
+        throw new InternalTopicError(ErrorCode.COORDINATOR_NOT_AVAILABLE,
+          `${this.spec.name} needs ${this.spec.replicationFactor} live brokers (${this.spec.replicationFactorSetting ?? 'its replication factor'}); ${brokers} are live`);
+      }
+      const replicationFactor = Math.min(this.spec.replicationFactor, brokers);
+      const configs = { ...this.spec.configs };
+      const minIsr = configs['min.insync.replicas'];
+      if (minIsr !== undefined) configs['min.insync.replicas'] = String(Math.max(1, Math.min(Number(minIsr), replicationFactor)));
       const r = await this.topics.create({
         name: this.spec.name,
         numPartitions: this.spec.partitions,
-        replicationFactor: Math.min(this.spec.replicationFactor, brokers),
-        configs: this.spec.configs,
+        replicationFactor,
+        configs,
       }, false, true);
       if (r.errorCode !== ErrorCode.NONE && r.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
         throw new InternalTopicError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `cannot create ${this.spec.name}: ${r.errorMessage}`);
@@ -106,7 +121,7 @@ export class InternalTopicLog {
       producer ? { producerId: producer.producerId, producerEpoch: producer.producerEpoch, isTransactional: true, baseSequence: -1 } : {});
     const p = this.partition(index);
     const result = p.append(batch);
-    const errorCode = await p.waitCommitted(result.lastOffset + 1, 1, this.spec.commitTimeoutMs ?? 5_000);
+    const errorCode = await p.waitCommitted(result.lastOffset + 1, p.log.config.minInsyncReplicas, this.spec.commitTimeoutMs ?? 5_000);
     if (errorCode !== ErrorCode.NONE) throw new InternalTopicError(errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER ? ErrorCode.NOT_COORDINATOR : errorCode, `${this.spec.name}-${index}: the write was not committed (error ${errorCode})`);
   }
 
