@@ -115,10 +115,6 @@ describe('replication across three brokers', { skip: missing ?? false }, () => {
       await waitFor(async () => ((await partitionState('min-isr', 0, leader)).isr.join(',') === String(leader) ? true : undefined),
         { timeoutMs: 15_000, intervalMs: 100, what: 'the ISR to shrink to the leader' });
       assert.equal(await produceRaw(leader, 'min-isr', 0, ['refused'], -1), 19, 'NOT_ENOUGH_REPLICAS');
-      const under = expectOk('kafka-topics', await sh(`./kafka-topics.sh --describe --under-replicated-partitions --topic min-isr --bootstrap-server ${cluster.brokers[leader]!.bootstrap}`, { cwd: KAFKA_BIN_DIR }));
-      assert.match(under.stdout, new RegExp(`^\\tTopic: min-isr\\tPartition: 0\\tLeader: ${leader}\\tReplicas: [0-9,]+\\tIsr: ${leader}`, 'm'));
-      const belowMin = expectOk('kafka-topics', await sh(`./kafka-topics.sh --describe --under-min-isr-partitions --topic min-isr --bootstrap-server ${cluster.brokers[leader]!.bootstrap}`, { cwd: KAFKA_BIN_DIR }));
-      assert.match(belowMin.stdout, /Partition: 0/);
       assert.equal(await produceRaw(leader, 'min-isr', 0, ['acks-one'], 1), 0, 'acks=1 is still taken');
     } finally {
       for (const f of followers) cluster.brokers[f]!.resume();
@@ -126,8 +122,6 @@ describe('replication across three brokers', { skip: missing ?? false }, () => {
     await waitFor(async () => ((await partitionState('min-isr', 0, leader)).isr.length === 3 ? true : undefined),
       { timeoutMs: 20_000, intervalMs: 100, what: 'the thawed followers to rejoin the ISR' });
     assert.equal(await produceRaw(leader, 'min-isr', 0, ['after'], -1), 0);
-    const healed = expectOk('kafka-topics', await sh(`./kafka-topics.sh --describe --under-replicated-partitions --topic min-isr --bootstrap-server ${cluster.brokers[leader]!.bootstrap}`, { cwd: KAFKA_BIN_DIR }));
-    assert.equal(healed.stdout, '', 'nothing is under-replicated once the followers are back');
     const bytes = await waitForIdenticalReplicas('min-isr', 0, [0, 1, 2]);
     assert.ok(bytes.includes(Buffer.from('acks-one')));
     await cluster.waitForBrokers([0, 1, 2]);
@@ -184,6 +178,16 @@ describe('replication across three brokers', { skip: missing ?? false }, () => {
           const s = await partitionState('under-fire', kill, (victim + 1) % 3).catch(() => undefined);
           return s && s.leader >= 0 && s.leader !== victim ? true : undefined;
         }, { timeoutMs: 20_000, intervalMs: 100, what: `a new leader for under-fire-${kill}` });
+        if (kill === 0) {
+          // the dead broker's partitions are under-replicated until it is back (Kafka's tool filter)
+          const survivor = cluster.brokers[(victim + 1) % 3]!.bootstrap;
+          await waitFor(async () => {
+            const under = expectOk('kafka-topics', await sh(`./kafka-topics.sh --describe --under-replicated-partitions --topic under-fire --bootstrap-server ${survivor}`, { cwd: KAFKA_BIN_DIR }));
+            return under.stdout.split('\n').filter((l) => l.includes('Partition:')).length === 3 && under.stdout.includes(`Offline: ${victim}`) ? true : undefined;
+          }, { timeoutMs: 20_000, intervalMs: 500, what: 'kafka-topics to list the three partitions as under-replicated' });
+          const unavailable = expectOk('kafka-topics', await sh(`./kafka-topics.sh --describe --unavailable-partitions --topic under-fire --bootstrap-server ${survivor}`, { cwd: KAFKA_BIN_DIR }));
+          assert.equal(unavailable.stdout, '', 'every partition still has a leader');
+        }
         const before = acked.map((a) => a.length);
         await waitFor(() => (acked.every((a, p) => a.length > before[p]! + 5) ? true : undefined), { timeoutMs: 30_000, intervalMs: 50, what: 'acknowledgements after the failover' });
         await cluster.brokers[victim]!.start();
@@ -194,6 +198,10 @@ describe('replication across three brokers', { skip: missing ?? false }, () => {
       await load.catch(() => undefined);
       await producer.disconnect();
     }
+    await waitFor(async () => {
+      const under = expectOk('kafka-topics', await sh(`./kafka-topics.sh --describe --under-replicated-partitions --topic under-fire --bootstrap-server ${cluster.bootstrap}`, { cwd: KAFKA_BIN_DIR }));
+      return under.stdout === '' ? true : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500, what: 'nothing to be under-replicated once every broker is back' });
     for (let p = 0; p < 3; p++) {
       const s = await partitionState('under-fire', p);
       const read = (await readPartition(cluster.brokers[s.leader]!.port, 'under-fire', p)).records.map((r) => r.value ?? '');

@@ -32,6 +32,9 @@ export interface ClusterMetadata {
 
 let clusterCounter = 0;
 
+/** A cluster suite runs many tests on the same brokers; on a loaded machine that takes minutes. */
+const BROKER_LIFETIME_MS = 900_000;
+
 export async function withRaw<T>(port: number, f: (c: RawClient) => Promise<T>): Promise<T> {
   const c = await RawClient.connect(port);
   try {
@@ -53,7 +56,7 @@ export async function startTestCluster(size: number, overrides: Record<string, s
         'metadata.store.prefix': prefix,
         'group.min.session.timeout.ms': '1000',
         ...overrides,
-      }));
+      }, BROKER_LIFETIME_MS));
     }
     await Promise.all(brokers.map((b) => b.start()));
   } catch (e) {

@@ -43,7 +43,11 @@ export interface BrokerProcess {
   output(): string;
 }
 
-export async function brokerProcess(overrides: Record<string, string> = {}): Promise<BrokerProcess> {
+/**
+ * `lifetimeMs` bounds each run of the process (it is killed after that, so no test leaves a broker
+ * behind); cluster suites that keep brokers for many tests give more than the default.
+ */
+export async function brokerProcess(overrides: Record<string, string> = {}, lifetimeMs = 120_000): Promise<BrokerProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'gregor-broker-proc-'));
   const root = projectRoot();
@@ -68,7 +72,7 @@ export async function brokerProcess(overrides: Record<string, string> = {}): Pro
     bootstrap: `127.0.0.1:${port}`,
     dataDir,
     async start() {
-      const proc = startBackground(process.execPath, args(), { cwd: root, timeoutMs: 120_000 });
+      const proc = startBackground(process.execPath, args(), { cwd: root, timeoutMs: lifetimeMs });
       current = proc;
       let exited = false;
       void proc.exited.then(() => { exited = true; });
