@@ -17,6 +17,8 @@ import { producerBatch } from '../support/clients/txn-raw.js';
 import { waitFor } from '../support/clients/wait.js';
 import { readPartition } from '../support/clients/raw-client.js';
 import { expectOk, KAFKA_BIN_DIR, sh } from '../support/cli.js';
+import { kcatMissing, kcatProduce } from '../support/clients/kcat.js';
+import { kafkaPython, runPython } from '../support/clients/python.js';
 
 const missing = etcdMissing();
 if (missing) console.log(`skipping the replication tests: ${missing}`);
@@ -103,6 +105,35 @@ describe('replication across three brokers', { skip: missing ?? false }, () => {
       assert.equal(contents.highWatermark, contents.records.length);
     }
     assert.equal(total, 200);
+  });
+
+  it('librdkafka (kcat, acks=all) writes and kafka-python reads a replication-factor-3 topic through any broker', async (t) => {
+    const noKcat = kcatMissing();
+    const python = await kafkaPython();
+    if (noKcat || typeof python === 'string') {
+      t.skip(noKcat ?? (python as string));
+      return;
+    }
+    await createTopic('rf3-clients', 3);
+    const messages = Array.from({ length: 60 }, (_, i) => ({ key: `key-${i}`, value: `kcat-${i}` }));
+    await kcatProduce(cluster.brokers[1]!.bootstrap, 'rf3-clients', messages, { extra: ['-X', 'acks=all'] });
+    for (let p = 0; p < 3; p++) await waitForIdenticalReplicas('rf3-clients', p, [0, 1, 2]);
+    const script = `
+import json, sys
+from kafka import KafkaConsumer
+p = json.loads(sys.argv[1])
+consumer = KafkaConsumer("rf3-clients", bootstrap_servers=p["bootstrap"], auto_offset_reset="earliest", consumer_timeout_ms=8000, group_id="rf3-python")
+seen = []
+for m in consumer:
+    seen.append(m.value.decode())
+    if len(seen) == 60:
+        break
+consumer.commit()
+consumer.close()
+print(json.dumps(seen))
+`;
+    const [seen] = await runPython<string[]>(script, { bootstrap: cluster.brokers[2]!.bootstrap }, 60_000);
+    assert.deepEqual([...seen!].sort(), messages.map((m) => m.value).sort());
   });
 
   it('frozen followers leave the ISR: min.insync.replicas=2 refuses acks=all; thawed, they catch up and rejoin', async () => {
@@ -210,6 +241,58 @@ describe('replication across three brokers', { skip: missing ?? false }, () => {
       assert.ok(positions.every((x) => x >= 0), `every acknowledged record of partition ${p} is there (${acked[p]!.length} acknowledged, ${read.length} stored)`);
       assert.ok(positions.every((x, i) => i === 0 || x > positions[i - 1]!), `partition ${p} keeps the acknowledged order`);
     }
+  });
+
+  it('a rolling restart of all three brokers (SIGTERM, one at a time) under an idempotent producer and a consumer group loses and duplicates nothing', async () => {
+    await createTopic('rolling', 3);
+    const kafka = new Kafka({
+      clientId: 'rolling', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING,
+      retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 },
+    });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const consumed: string[] = [];
+    const consumer = kafka.consumer({ groupId: 'rolling-group', sessionTimeout: 10_000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: ['rolling'], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => { consumed.push(message.value?.toString() ?? ''); } });
+    const acked: string[] = [];
+    let stop = false;
+    const load = (async () => {
+      for (let i = 0; !stop && i < 100_000; i++) {
+        await producer.send({ topic: 'rolling', acks: -1, messages: [{ partition: i % 3, value: `r-${i}` }] });
+        acked.push(`r-${i}`);
+      }
+    })();
+    try {
+      for (const node of [0, 1, 2]) {
+        const other = (node + 1) % 3;
+        await waitFor(() => (acked.length > (node + 1) * 30 ? true : undefined), { timeoutMs: 30_000, intervalMs: 50, what: 'records to be acknowledged' });
+        await cluster.brokers[node]!.stop();
+        await cluster.brokers[node]!.start();
+        await cluster.waitForBrokers([0, 1, 2], other);
+        await waitFor(async () => {
+          const t = (await cluster.metadata(other)).topics.find((x) => x.name === 'rolling')!;
+          return t.partitions.every((p) => p.isrNodes.length === 3) ? true : undefined;
+        }, { timeoutMs: 30_000, intervalMs: 100, what: `node ${node} to rejoin every ISR` });
+      }
+    } finally {
+      stop = true;
+      await load.catch(() => undefined);
+      await producer.disconnect();
+    }
+    try {
+      await waitFor(() => (acked.every((v) => consumed.includes(v)) ? true : undefined), { timeoutMs: 30_000, intervalMs: 100, what: 'the group to consume every acknowledged record' });
+    } finally {
+      await consumer.disconnect();
+    }
+    const stored: string[] = [];
+    for (let p = 0; p < 3; p++) {
+      const s = await partitionState('rolling', p);
+      stored.push(...(await readPartition(cluster.brokers[s.leader]!.port, 'rolling', p)).records.map((r) => r.value ?? ''));
+    }
+    assert.equal(new Set(stored).size, stored.length, 'no record is stored twice');
+    assert.ok(acked.every((v) => stored.includes(v)), `all ${acked.length} acknowledged records are stored`);
   });
 
   it('an old leader that comes back truncates its uncommitted suffix and ends byte-identical to the new leader', async () => {
