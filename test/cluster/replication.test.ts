@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { etcdMissing } from '../support/etcd.js';
 import { startTestCluster, withRaw, type TestCluster } from '../support/cluster.js';
@@ -293,6 +293,30 @@ print(json.dumps(seen))
     }
     assert.equal(new Set(stored).size, stored.length, 'no record is stored twice');
     assert.ok(acked.every((v) => stored.includes(v)), `all ${acked.length} acknowledged records are stored`);
+  });
+
+  it('a follower that returns after the leader deleted what it still needed restarts at the leader\'s log start and rejoins the ISR', async () => {
+    await createTopic('moved-start', 1);
+    const { leader, replicas } = await partitionState('moved-start', 0);
+    const follower = replicas.find((r) => r !== leader)!;
+    assert.equal(await produceRaw(leader, 'moved-start', 0, ['a', 'b'], -1), 0);
+    await cluster.brokers[follower]!.crash();
+    await waitFor(async () => (!(await partitionState('moved-start', 0, leader)).isr.includes(follower) ? true : undefined),
+      { timeoutMs: 15_000, intervalMs: 100, what: 'the killed follower to leave the ISR' });
+    for (let i = 0; i < 5; i++) assert.equal(await produceRaw(leader, 'moved-start', 0, [`c${i}`, `d${i}`], -1), 0);
+    await withRaw(cluster.brokers[leader]!.port, async (c) => {
+      const r = await c.request(21, 2, { topics: [{ name: 'moved-start', partitions: [{ partitionIndex: 0, offset: 10n }] }], timeoutMs: 5000 });
+      assert.equal(r.topics[0]?.partitions[0]?.errorCode, 0);
+      assert.equal(r.topics[0]?.partitions[0]?.lowWatermark, 10n);
+    });
+    assert.equal(await produceRaw(leader, 'moved-start', 0, ['e'], -1), 0);
+    await cluster.brokers[follower]!.start();
+    await waitFor(async () => ((await partitionState('moved-start', 0, leader)).isr.length === 3 ? true : undefined),
+      { timeoutMs: 20_000, intervalMs: 100, what: 'the returned follower to rejoin the ISR' });
+    const contents = await readPartition(cluster.brokers[leader]!.port, 'moved-start', 0, 10);
+    assert.deepEqual(contents.records.map((r) => r.value), ['c4', 'd4', 'e']);
+    assert.ok(existsSync(`${cluster.brokers[follower]!.dataDir}/moved-start-0/00000000000000000010.log`), 'the follower\'s log restarted at offset 10');
+    await cluster.waitForBrokers([0, 1, 2], leader);
   });
 
   it('an old leader that comes back truncates its uncommitted suffix and ends byte-identical to the new leader', async () => {

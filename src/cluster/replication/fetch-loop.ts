@@ -8,8 +8,9 @@
  * from the leader's: OffsetForLeaderEpoch with the latest local epoch gives the leader's end of
  * that epoch (or of the newest older one it knows), and the local log is cut at the smaller of
  * that and the local end of the same epoch. A follower with no epoch recorded cuts at its high
- * watermark. A fetch offset the leader does not have (the local log runs past the leader's end)
- * triggers the same truncation again.
+ * watermark. A fetch offset past the leader's end triggers the same truncation again; one below
+ * the leader's log start (the leader deleted what this follower still needs) empties the local
+ * log and restarts it at the leader's log start.
  *
  * Errors (the leader moved, the connection broke) back off for replica.fetch.backoff.ms; the
  * metadata then says where to fetch from.
@@ -176,7 +177,15 @@ export class FetchLoop {
         const p = s.f.partition;
         if (p.role !== 'follower' || p.leaderEpoch !== s.epoch || p.logEndOffset !== s.offset) continue;
         if (rp.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
-          s.f.truncatedFor = -1;
+          const leaderStart = Number(rp.logStartOffset);
+          if (leaderStart >= 0 && s.offset < leaderStart) {
+            // the leader no longer has what comes next here: start over at its log start
+            p.log.truncateFullyAndStartAt(leaderStart);
+            this.o.logger.info({ topic: p.topic, partition: p.index, from: s.offset, to: leaderStart, leader: this.o.leader }, 'log restarted at the leader\'s log start');
+            progressed = true;
+          } else {
+            s.f.truncatedFor = -1;
+          }
           continue;
         }
         if (rp.errorCode !== ErrorCode.NONE) continue;

@@ -256,6 +256,32 @@ export class PartitionLog {
     });
   }
 
+  /**
+   * Empties the log and restarts it at `offset` (a follower whose log end fell below the leader's
+   * log start): every segment goes, an empty one begins at `offset`, which becomes the log start,
+   * and the epochs, producer state and aborted transactions are forgotten.
+   */
+  truncateFullyAndStartAt(offset: number): void {
+    this.guard(() => {
+      const old = [...this.segments.all];
+      const fresh = LogSegment.create(this.fs, this.dir, offset, segmentConfig(this.config), this.clock.now());
+      this.segments.add(fresh);
+      for (const seg of old) {
+        this.segments.remove(seg);
+        scheduleDelete(this.fs, this.clock, seg, 0);
+      }
+      this.directoryDirty = true;
+      this.logStart = offset;
+      this.hw = offset;
+      this.flusher.reset(offset);
+      this.abortedTxns.truncateTo(offset);
+      void this.epochs.truncateFromEnd(0).catch((e: unknown) => {
+        if (!this.isOffline) this.offlineCause = e;
+      });
+      this.producers.clear();
+    });
+  }
+
   /** Sets the high watermark (a follower takes the leader's), never past the log end. */
   setHighWatermark(offset: number): void {
     this.hw = Math.max(this.logStart, Math.min(offset, this.logEndOffset));

@@ -77,3 +77,17 @@ test('truncation drops the producer state of removed batches, so a resent sequen
   assert.equal(again.duplicate, false);
   assert.equal(again.firstOffset, 2);
 });
+
+test('a follower behind the leader\'s log start restarts its log there', () => {
+  const leader = logFixture().open();
+  for (let i = 0; i < 5; i++) leader.append(makeBatch({ count: 2, prefix: `b${i}` }), 0);
+  const follower = logFixture({ 'segment.bytes': '400' }).open();
+  follower.appendAsFollower(Buffer.from(leader.read(0, 1 << 20, 4).records));
+  assert.equal(follower.logEndOffset, 4);
+  follower.truncateFullyAndStartAt(8);
+  assert.deepEqual([follower.logStartOffset, follower.logEndOffset, follower.highWatermark, follower.segmentCount], [8, 8, 8, 1]);
+  assert.deepEqual(follower.epochs.all, []);
+  follower.appendAsFollower(Buffer.from(leader.read(8, 1 << 20).records));
+  assert.deepEqual(recordsIn(follower.read(8, 1 << 20).records).map((r) => [r.offset, r.value]), [[8, 'b4-0'], [9, 'b4-1']]);
+  assert.throws(() => follower.read(4, 100), (e: unknown) => e instanceof StorageError && e.code === 'OFFSET_OUT_OF_RANGE');
+});
