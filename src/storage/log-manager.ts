@@ -6,6 +6,8 @@
  *   <topic>-<partition>/                 one PartitionLog each
  *   recovery-point-offset-checkpoint     see OffsetCheckpoint
  *   log-start-offset-checkpoint
+ *   replication-offset-checkpoint        the high watermarks, so a restarted replica does not take
+ *                                        its whole log as committed
  *   .kafka_cleanshutdown                 present only while the broker is cleanly stopped
  *   <topic>-<partition>.<id>-delete/     a deleted partition whose files are being removed
  *
@@ -23,7 +25,7 @@ import { logConfigFrom, type LogConfig } from './log-config.js';
 import { PartitionLog } from './log/partition-log.js';
 import { applyRetention } from './log/retention.js';
 import {
-  LOG_START_OFFSET_CHECKPOINT, readOffsetCheckpoint, RECOVERY_POINT_CHECKPOINT, writeOffsetCheckpoint,
+  LOG_START_OFFSET_CHECKPOINT, readOffsetCheckpoint, RECOVERY_POINT_CHECKPOINT, REPLICATION_OFFSET_CHECKPOINT, writeOffsetCheckpoint,
   type OffsetCheckpoint,
 } from './checkpoints/offset-checkpoint-file.js';
 import { Cleaner, CLEANER_OFFSET_CHECKPOINT } from './cleaner/index.js';
@@ -107,6 +109,7 @@ export class LogManager {
       report.cleanShutdown &&= clean;
       const recoveryPoints = readOffsetCheckpoint(this.o.fs, `${dir}/${RECOVERY_POINT_CHECKPOINT}`);
       const startOffsets = readOffsetCheckpoint(this.o.fs, `${dir}/${LOG_START_OFFSET_CHECKPOINT}`);
+      const highWatermarks = readOffsetCheckpoint(this.o.fs, `${dir}/${REPLICATION_OFFSET_CHECKPOINT}`);
       for (const [k, v] of readOffsetCheckpoint(this.o.fs, `${dir}/${CLEANER_OFFSET_CHECKPOINT}`)) this.cleanerCheckpoints.set(k, v);
       for (const name of this.o.fs.list(dir)) {
         if (name.endsWith('-delete')) {
@@ -116,7 +119,7 @@ export class LogManager {
         const tp = parsePartitionDirName(name);
         if (!tp || this.o.fs.exists(`${dir}/${name}`) === false) continue;
         try {
-          this.openLog(dir, tp, clean, recoveryPoints.get(name) ?? 0, startOffsets.get(name) ?? 0);
+          this.openLog(dir, tp, clean, recoveryPoints.get(name) ?? 0, startOffsets.get(name) ?? 0, highWatermarks.get(name));
           report.logsLoaded++;
         } catch (e) {
           report.logsOffline++;
@@ -129,7 +132,7 @@ export class LogManager {
     return report;
   }
 
-  private openLog(dataDir: string, tp: TopicPartition, clean: boolean, recoveryPoint: number, logStartOffset: number): PartitionLog {
+  private openLog(dataDir: string, tp: TopicPartition, clean: boolean, recoveryPoint: number, logStartOffset: number, highWatermark?: number): PartitionLog {
     const log = PartitionLog.open({
       fs: this.o.fs,
       clock: this.o.clock,
@@ -138,6 +141,7 @@ export class LogManager {
       cleanShutdown: clean,
       recoveryPoint,
       logStartOffset,
+      highWatermark,
     });
     this.logs.set(partitionDirName(tp.topic, tp.partition), { log, ...tp, dataDir });
     this.syncCleanerRegistration(log, partitionDirName(tp.topic, tp.partition));
@@ -260,14 +264,17 @@ export class LogManager {
     for (const dir of this.o.dataDirs) {
       const recovery: OffsetCheckpoint = new Map();
       const starts: OffsetCheckpoint = new Map();
+      const highWatermarks: OffsetCheckpoint = new Map();
       for (const [key, m] of this.logs) {
         if (m.dataDir !== dir || m.log.isOffline) continue;
         recovery.set(key, m.log.recoveryPoint);
         starts.set(key, m.log.logStartOffset);
+        highWatermarks.set(key, m.log.highWatermark);
       }
       try {
         await writeOffsetCheckpoint(this.o.fs, `${dir}/${RECOVERY_POINT_CHECKPOINT}`, recovery);
         await writeOffsetCheckpoint(this.o.fs, `${dir}/${LOG_START_OFFSET_CHECKPOINT}`, starts);
+        await writeOffsetCheckpoint(this.o.fs, `${dir}/${REPLICATION_OFFSET_CHECKPOINT}`, highWatermarks);
         if (this.cleaner) {
           const cleaned: OffsetCheckpoint = new Map();
           for (const [key, offset] of this.cleaner.checkpoints()) if (this.logs.get(key)?.dataDir === dir) cleaned.set(key, offset);

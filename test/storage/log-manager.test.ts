@@ -55,6 +55,28 @@ test('after a crash, logs recover from their checkpointed recovery points', asyn
   assert.equal(again.get('t', 0)!.logEndOffset, 2);
 });
 
+test('the high watermark is checkpointed: a restarted log does not take its whole length as committed', async () => {
+  const fs = new MemoryFileSystem();
+  const clock = new ManualClock();
+  const m = manager(fs, clock);
+  m.startup();
+  const log = m.getOrCreate('replicated', 0);
+  log.appendAsFollower(Buffer.concat([0, 2].map((base) => {
+    const b = makeBatch({ count: 2, prefix: `r${base}` });
+    b.writeBigInt64BE(BigInt(base), 0);
+    return b;
+  })));
+  log.setHighWatermark(2);
+  await log.flush();
+  await m.writeCheckpoints();
+  assert.equal(readOffsetCheckpoint(fs, '/data/replication-offset-checkpoint').get('replicated-0'), 2);
+  fs.crash();
+  const again = manager(fs, clock);
+  again.startup();
+  const reopened = again.get('replicated', 0)!;
+  assert.deepEqual([reopened.logEndOffset, reopened.highWatermark], [4, 2]);
+});
+
 test('background retention runs on the clock', async () => {
   const fs = new MemoryFileSystem();
   const clock = new ManualClock();

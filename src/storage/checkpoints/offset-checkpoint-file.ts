@@ -15,6 +15,8 @@ import { writeFileAtomic, type FileSystem } from '../fs/file-system.js';
 
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';
+/** The high watermark of every log (Kafka's name for it). */
+export const REPLICATION_OFFSET_CHECKPOINT = 'replication-offset-checkpoint';
 
 export type OffsetCheckpoint = Map<string, number>; // key: `${topic}-${partition}`
 

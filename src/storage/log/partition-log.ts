@@ -59,6 +59,8 @@ export interface OpenLogOptions {
   cleanShutdown: boolean;
   recoveryPoint: number;
   logStartOffset: number;
+  /** The checkpointed high watermark; without one the whole log counts as committed. */
+  highWatermark?: number;
 }
 
 export class PartitionLog {
@@ -109,6 +111,7 @@ export class PartitionLog {
     });
     const recoveryPoint = o.cleanShutdown ? loaded.logEndOffset : Math.min(o.recoveryPoint, loaded.logEndOffset);
     const log = new PartitionLog(o.fs, o.clock, o.dir, o.config, loaded.segments, o.logStartOffset, recoveryPoint);
+    if (o.highWatermark !== undefined) log.setHighWatermark(o.highWatermark);
     log.abortedTxns.load(log.logStartOffset, log.logEndOffset);
     restoreProducerState(log);
     return log;
