@@ -2,12 +2,14 @@
  * Test support: a Gregor cluster of real processes: one etcd (test/support/etcd.ts) and N brokers
  * (`gregor serve` children, node ids 0..N-1, each on its own free 127.0.0.1 port and temporary
  * data directory) sharing a fresh metadata prefix. Brokers can be crashed (SIGKILL by pid) and
- * started again on the same port and data. `withRaw` talks to one broker directly.
+ * started again on the same port and data. `withRaw` (re-exported) talks to one broker directly.
  */
 import { brokerProcess, type BrokerProcess } from './clients/broker-process.js';
-import { RawClient } from './clients/raw-client.js';
 import { waitFor } from './clients/wait.js';
+import { withRaw } from './clients/txn-raw.js';
 import { startEtcd, type TestEtcd } from './etcd.js';
+
+export { withRaw };
 
 export interface TestCluster {
   etcd: TestEtcd;
@@ -34,15 +36,6 @@ let clusterCounter = 0;
 
 /** A cluster suite runs many tests on the same brokers; on a loaded machine that takes minutes. */
 const BROKER_LIFETIME_MS = 900_000;
-
-export async function withRaw<T>(port: number, f: (c: RawClient) => Promise<T>): Promise<T> {
-  const c = await RawClient.connect(port);
-  try {
-    return await f(c);
-  } finally {
-    c.close();
-  }
-}
 
 export async function startTestCluster(size: number, overrides: Record<string, string> = {}): Promise<TestCluster> {
   const etcd = await startEtcd();

@@ -15,6 +15,7 @@ import { kafkaErrorCodeOf } from '../errors.js';
 import type { Partition } from '../replica/partition.js';
 import type { BrokerServices } from '../services.js';
 import { notServedError } from '../topics/topic-partitions.js';
+import { waitForData } from './wait-for-data.js';
 
 const NO_RECORDS = Buffer.alloc(0);
 
@@ -59,19 +60,6 @@ function readOne(services: BrokerServices, replicaId: number, w: Wanted, record:
   }
 }
 
-function waitForAppend(partitions: Partition[], timeoutMs: number, services: BrokerServices): Promise<void> {
-  return new Promise((resolve) => {
-    const cancels: (() => void)[] = [];
-    const done = (): void => {
-      for (const c of cancels) c();
-      resolve();
-    };
-    for (const p of partitions) cancels.push(p.onNewData(done));
-    const timer = services.clock.schedule(timeoutMs, done);
-    cancels.push(() => timer.cancel());
-  });
-}
-
 export async function serveReplicaFetch(request: FetchRequest, version: number, replicaId: number, services: BrokerServices): Promise<FetchResponse> {
   const wanted: Wanted[] = request.topics.flatMap((t) => {
     const topic = version >= 13 ? services.metadata.topicById(t.topicId ?? '')?.name : (t.topic ?? '');
@@ -87,7 +75,7 @@ export async function serveReplicaFetch(request: FetchRequest, version: number, 
     const errors = reads.some((r) => r.out.errorCode !== ErrorCode.NONE);
     const remaining = deadline - services.clock.now();
     if (bytes >= Math.max(1, request.minBytes) || errors || remaining <= 0 || wanted.length === 0) break;
-    await waitForAppend(reads.map((r) => r.partition).filter((p): p is Partition => p !== undefined), remaining, services);
+    await waitForData(reads.map((r) => r.partition).filter((p): p is Partition => p !== undefined), remaining, services.clock);
     reads = wanted.map((w) => readOne(services, replicaId, w, false));
   }
   const topics: TopicOut[] = [];

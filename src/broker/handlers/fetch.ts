@@ -14,6 +14,7 @@ import type { FetchResponse, FetchResponseFetchableTopicResponse as TopicOut } f
 import { resolveFetchContext, type FetchContext } from '../fetch/fetch-context.js';
 import { readPartitions, type PartitionRead } from '../fetch/fetch-reader.js';
 import { fetchingReplica, serveReplicaFetch } from '../fetch/replica-fetch.js';
+import { waitForData } from '../fetch/wait-for-data.js';
 import type { Partition } from '../replica/partition.js';
 import { defineHandler, type RequestContext } from './api-handler.js';
 
@@ -51,20 +52,6 @@ function group(reads: PartitionRead[], version: number): TopicOut[] {
   return out;
 }
 
-/** Resolves when any of the partitions gets new data or after timeoutMs. */
-function waitForData(partitions: Partition[], timeoutMs: number, ctx: RequestContext): Promise<void> {
-  return new Promise((resolve) => {
-    const cancels: (() => void)[] = [];
-    const done = (): void => {
-      for (const c of cancels) c();
-      resolve();
-    };
-    for (const p of partitions) cancels.push(p.onNewData(done));
-    const timer = ctx.services.clock.schedule(timeoutMs, done);
-    cancels.push(() => timer.cancel());
-  });
-}
-
 function read(ctx: RequestContext, fc: FetchContext, maxBytes: number, readCommitted: boolean): PartitionRead[] {
   return readPartitions(ctx.services, fc.wanted, { version: ctx.apiVersion, maxBytes, readCommitted });
 }
@@ -92,7 +79,7 @@ export const fetchHandler = defineHandler({
       const remaining = deadline - ctx.services.clock.now();
       if (bytes >= request.minBytes || errors || remaining <= 0 || fc.wanted.length === 0) break;
       const partitions = reads.map((r) => r.partition).filter((p): p is Partition => p !== undefined);
-      await waitForData(partitions, remaining, ctx);
+      await waitForData(partitions, remaining, ctx.services.clock);
       reads = read(ctx, fc, maxBytes, readCommitted);
     }
     const shown = fc.incremental ? reads.filter(changed) : reads;

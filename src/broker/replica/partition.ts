@@ -19,6 +19,7 @@
  * the store's compare-and-set on the partition epoch decides, and the change comes back here).
  */
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import { systemClock, type Clock, type Timer } from '../../common/clock.js';
 import type { PartitionLog, AppendResult, LogReadResult } from '../../storage/log/partition-log.js';
 import type { PartitionMetadata } from '../metadata/metadata-store.js';
 import { FollowerStates } from './follower-states.js';
@@ -29,7 +30,7 @@ interface CommitWaiter {
   offset: number;
   minIsr: number;
   resolve(errorCode: number): void;
-  timer: NodeJS.Timeout;
+  timer: Timer;
 }
 
 export class Partition {
@@ -49,6 +50,7 @@ export class Partition {
     readonly log: PartitionLog,
     public leaderEpoch: number,
     readonly nodeId: number = -1,
+    private readonly clock: Clock = systemClock,
   ) {
     this.leaderId = nodeId;
     this.replicas = [nodeId];
@@ -148,7 +150,7 @@ export class Partition {
     return new Promise((resolve) => {
       const w: CommitWaiter = {
         offset, minIsr, resolve,
-        timer: setTimeout(() => this.settle(w, ErrorCode.REQUEST_TIMED_OUT), Math.max(0, timeoutMs)),
+        timer: this.clock.schedule(Math.max(0, timeoutMs), () => this.settle(w, ErrorCode.REQUEST_TIMED_OUT)),
       };
       this.commitWaiters.push(w);
       this.checkCommitWaiters();
@@ -159,7 +161,7 @@ export class Partition {
     const i = this.commitWaiters.indexOf(w);
     if (i < 0) return;
     this.commitWaiters.splice(i, 1);
-    clearTimeout(w.timer);
+    w.timer.cancel();
     w.resolve(errorCode);
   }
 
@@ -175,8 +177,8 @@ export class Partition {
         // alone in sync: the only copy must be on disk
         this.commitWaiters.splice(this.commitWaiters.indexOf(w), 1);
         this.log.waitDurable(w.offset).then(
-          () => { clearTimeout(w.timer); w.resolve(ErrorCode.NONE); },
-          () => { clearTimeout(w.timer); w.resolve(ErrorCode.KAFKA_STORAGE_ERROR); },
+          () => { w.timer.cancel(); w.resolve(ErrorCode.NONE); },
+          () => { w.timer.cancel(); w.resolve(ErrorCode.KAFKA_STORAGE_ERROR); },
         );
         continue;
       }

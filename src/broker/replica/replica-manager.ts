@@ -88,7 +88,7 @@ export class ReplicaManager {
       if (!held) {
         const log = this.logs.getOrCreate(topic.name, m.partition);
         log.config = logConfig;
-        held = new Partition(topic.name, m.partition, topic.topicId, log, m.leaderEpoch, this.nodeId);
+        held = new Partition(topic.name, m.partition, topic.topicId, log, m.leaderEpoch, this.nodeId, this.clock);
         list[m.partition] = held;
         if (m.leader !== this.nodeId) held.role = 'follower';
         followersChanged ||= m.leader !== this.nodeId;

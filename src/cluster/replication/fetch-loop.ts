@@ -60,10 +60,6 @@ export class FetchLoop {
     this.wake?.();
   }
 
-  get size(): number {
-    return this.followed.size;
-  }
-
   start(): void {
     void this.run();
   }
