@@ -23,6 +23,7 @@ import { ReplicaManager } from './replica/replica-manager.js';
 import { isrUpdater } from './replica/isr-updater.js';
 import type { BrokerServices } from './services.js';
 import { TopicManager } from './topics/topic-manager.js';
+import { ReassignmentManager } from './topics/reassignment-manager.js';
 import { groupCoordinatorFromConfig, transactionCoordinatorFromConfig } from './coordinator/coordinators-from-config.js';
 import { ProducerIdManager } from './producer/producer-id-manager.js';
 import type { TransactionCoordinator } from './txn/transaction-coordinator.js';
@@ -99,9 +100,12 @@ export class Broker {
     const replicas = new ReplicaManager(logs, config, nodeId, clock);
     replicas.setIsrProposal(isrUpdater(metadata, logger));
     for (const t of metadata.topics()) replicas.addTopic(t);
+    const stray = replicas.removeStrayLogs(metadata.topics());
+    if (stray.length > 0) logger.info({ partitions: stray }, 'deleted the logs of partitions reassigned away from this broker');
     const isrCheck = repeat(clock, Math.max(50, Math.floor(config.int('replica.lag.time.max.ms') / 2)), () => replicas.shrinkIsrs());
     const controller = o.controllerChannel?.(metadata) ?? SELF_CONTROLLER;
     const topics = new TopicManager(metadata, config, controller);
+    const reassignments = new ReassignmentManager(metadata, config, controller);
     reconfigureOnChange(dynamicConfig, { config, metadata, logs, replicas });
     const groups = groupCoordinatorFromConfig(config, { metadata, topics, replicas, clock, logger });
     const loaded = groups.load();
@@ -120,7 +124,7 @@ export class Broker {
     transactions.start();
     if (txnLoaded > 0) logger.info({ records: txnLoaded, transactionalIds: transactions.all().length }, 'transactions loaded');
     const services: BrokerServices = {
-      nodeId, config, dynamicConfig, clock, logger, metadata, logs, replicas, topics, groups, producerIds,
+      nodeId, config, dynamicConfig, clock, logger, metadata, logs, replicas, topics, reassignments, groups, producerIds,
       transactions, transactionLog: transactions.topicLog,
       fetchSessions: new FetchSessionCache(clock),
       handlers: buildHandlerRegistry(),

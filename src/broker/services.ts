@@ -11,6 +11,7 @@ import type { HandlerRegistry } from './handlers/handler-registry.js';
 import type { MetadataStore } from './metadata/metadata-store.js';
 import type { ReplicaManager } from './replica/replica-manager.js';
 import type { TopicManager } from './topics/topic-manager.js';
+import type { ReassignmentManager } from './topics/reassignment-manager.js';
 import type { FetchSessionCache } from './fetch/fetch-session-cache.js';
 import type { GroupCoordinator } from './group/group-coordinator.js';
 import type { InternalTopicLog } from './coordinator/internal-topic-log.js';
@@ -44,6 +45,7 @@ export interface BrokerServices {
   logs: LogManager;
   replicas: ReplicaManager;
   topics: TopicManager;
+  reassignments: ReassignmentManager;
   fetchSessions: FetchSessionCache;
   handlers: HandlerRegistry;
   groups: GroupCoordinator;

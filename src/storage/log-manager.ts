@@ -222,6 +222,11 @@ export class LogManager {
     this.o.fs.removeDir(doomed);
   }
 
+  /** Reports a failure in a partition's log to the owner's error handler (onLogError). */
+  reportError(topic: string, partition: number, error: unknown): void {
+    this.o.onLogError?.(topic, partition, error);
+  }
+
   /** Applies changed settings; they take effect from the next retention or cleaner pass. */
   reconfigure(t: LogManagerTunables): void {
     if (t.producerIdExpirationMs !== undefined) this.producerIdExpirationMs = t.producerIdExpirationMs;

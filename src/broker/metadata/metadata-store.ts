@@ -22,6 +22,13 @@ export interface PartitionMetadata {
   leaderEpoch: number;
   /** Raised with every change of the partition (leader, ISR, replicas): what AlterPartition compares. */
   partitionEpoch: number;
+  /**
+   * While the partition is being reassigned (AlterPartitionReassignments): the replicas joining
+   * and the replicas leaving. `replicas` then holds both the target replicas and the leaving ones.
+   * Absent or empty when no reassignment is in progress.
+   */
+  addingReplicas?: number[];
+  removingReplicas?: number[];
 }
 
 export interface TopicMetadata {

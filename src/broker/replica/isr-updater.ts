@@ -18,6 +18,7 @@ import type { IsrProposal } from './replica-manager.js';
 
 export function isrUpdater(metadata: MetadataStore, logger: Logger): IsrProposal {
   const inFlight = new Set<string>();
+  const whenSettled = new Map<string, () => void>();
   let queued = new Map<string, PartitionUpdate[]>();
   let scheduled = false;
 
@@ -50,20 +51,26 @@ export function isrUpdater(metadata: MetadataStore, logger: Logger): IsrProposal
           logger.warn({ err: (e as Error).message, topic }, 'changing the ISR failed; it will be proposed again');
         }
       } finally {
-        for (const u of updates) inFlight.delete(`${topic}\u0000${u.next.partition}`);
+        for (const u of updates) {
+          const key = `${topic}\u0000${u.next.partition}`;
+          inFlight.delete(key);
+          whenSettled.get(key)?.();
+          whenSettled.delete(key);
+        }
       }
     }));
   };
 
-  return (p, proposed) => {
+  return (p, proposed, settled) => {
     const key = `${p.topic}\u0000${p.index}`;
-    if (inFlight.has(key)) return;
+    if (inFlight.has(key)) return settled?.();
     const current = metadata.topic(p.topic)?.partitions[p.index];
-    if (!current || current.leader !== p.nodeId || current.partitionEpoch !== p.partitionEpoch) return;
+    if (!current || current.leader !== p.nodeId || current.partitionEpoch !== p.partitionEpoch) return settled?.();
     // replica order, the leader always kept, never empty
     const isr = current.replicas.filter((r) => r === p.nodeId || proposed.includes(r));
-    if (isr.length === current.isr.length && isr.every((r) => current.isr.includes(r))) return;
+    if (isr.length === current.isr.length && isr.every((r) => current.isr.includes(r))) return settled?.();
     inFlight.add(key);
+    if (settled) whenSettled.set(key, settled);
     queued.set(p.topic, [...(queued.get(p.topic) ?? []), { expectedEpoch: current.partitionEpoch, next: { ...current, isr, partitionEpoch: current.partitionEpoch + 1 } }]);
     if (!scheduled) {
       scheduled = true;

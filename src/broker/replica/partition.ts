@@ -5,8 +5,10 @@
  * high watermark, and the produce requests waiting for it.
  *
  * High watermark: as leader, the smallest log end offset among the in-sync replicas (its own
- * included); it moves only forward, and only once every in-sync follower has fetched in this
- * epoch. With the leader alone in sync it follows the log end at once. As follower, the leader's
+ * included) and the followers whose joining the ISR is proposed but not yet written (Kafka's
+ * "maximal ISR": a follower counts from the moment it is proposed, so nothing is committed that
+ * it lacks, and it can never become leader without a committed record); it moves only forward,
+ * and only once every in-sync follower has fetched in this epoch. With the leader alone in sync it follows the log end at once. As follower, the leader's
  * high watermark from the last fetch, capped at the local log end. Readers of committed data stop
  * there; every move wakes the waiting fetches.
  *
@@ -42,6 +44,10 @@ export class Partition {
   replicas: number[];
   isr: number[];
   partitionEpoch = 0;
+  /** Set once the replica is no longer served here; its log may be gone. */
+  stopped = false;
+  /** Followers proposed to join the ISR, until the proposal is settled (leader only). */
+  private readonly joining = new Set<number>();
 
   constructor(
     readonly topic: string,
@@ -66,6 +72,8 @@ export class Partition {
   /** Leads from the metadata `m`: a new epoch starts follower tracking afresh. */
   becomeLeader(m: PartitionMetadata, now: number): void {
     const newEpoch = this.role !== 'leader' || m.leaderEpoch !== this.leaderEpoch;
+    if (newEpoch) this.joining.clear();
+    for (const id of m.isr) this.joining.delete(id);
     this.role = 'leader';
     this.leaderId = this.nodeId;
     this.leaderEpoch = m.leaderEpoch;
@@ -84,6 +92,7 @@ export class Partition {
 
   /** Follows `m.leader`: pending acks=all requests and waiting readers are released. */
   becomeFollower(m: PartitionMetadata): void {
+    this.joining.clear();
     this.role = 'follower';
     this.leaderId = m.leader;
     this.leaderEpoch = m.leaderEpoch;
@@ -96,6 +105,7 @@ export class Partition {
 
   /** The replica is no longer served here (deleted, reassigned away, broker stopping). */
   stop(): void {
+    this.stopped = true;
     this.failCommitWaiters(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     this.notifyWaiters();
   }
@@ -126,7 +136,7 @@ export class Partition {
   maybeAdvanceHighWatermark(): boolean {
     if (this.role !== 'leader') return false;
     let candidate = this.log.logEndOffset;
-    for (const id of this.isr) {
+    for (const id of [...this.isr, ...this.joining]) {
       if (id === this.nodeId) continue;
       const s = this.followers.get(id);
       if (!s || s.logEndOffset < 0) return false;
@@ -137,6 +147,24 @@ export class Partition {
     this.checkCommitWaiters();
     this.notifyWaiters();
     return true;
+  }
+
+  // ---- ISR expansion ----
+
+  /** Followers proposed to join the ISR count for the high watermark from now on. */
+  proposeJoining(ids: readonly number[]): void {
+    for (const id of ids) if (!this.isr.includes(id)) this.joining.add(id);
+  }
+
+  /** The proposal for `ids` is settled (written, refused or failed): they count only if in the ISR. */
+  joiningSettled(ids: readonly number[]): void {
+    for (const id of ids) this.joining.delete(id);
+    this.maybeAdvanceHighWatermark();
+  }
+
+  /** The ISR and the followers proposed to join it. */
+  get maximalIsr(): number[] {
+    return [...this.isr, ...[...this.joining].filter((id) => !this.isr.includes(id))];
   }
 
   // ---- acks=all ----

@@ -25,7 +25,8 @@ export interface Followed {
   leader: number;
 }
 
-export type IsrProposal = (p: Partition, isr: number[]) => void;
+/** Proposes `isr` for a partition this broker leads; `settled` is called once the proposal is written, refused or failed. */
+export type IsrProposal = (p: Partition, isr: number[], settled?: () => void) => void;
 
 export class ReplicaManager {
   private readonly partitions = new Map<string, Partition[]>();
@@ -57,6 +58,23 @@ export class ReplicaManager {
     this.updateLeadership(topic);
   }
 
+  /**
+   * Deletes the logs of partitions of `topics` that this broker holds on disk but is no longer a
+   * replica of (it was reassigned away while down). Logs of topics the metadata does not know are
+   * left alone.
+   */
+  removeStrayLogs(topics: readonly TopicMetadata[]): { topic: string; partition: number }[] {
+    const byName = new Map(topics.map((t) => [t.name, t]));
+    const stray: { topic: string; partition: number }[] = [];
+    for (const { topic, partition } of this.logs.all()) {
+      const m = byName.get(topic)?.partitions[partition];
+      if (!m || m.replicas.length === 0 || m.replicas.includes(this.nodeId)) continue;
+      stray.push({ topic, partition });
+      this.removeLog(topic, partition);
+    }
+    return stray;
+  }
+
   async removeTopic(name: string): Promise<void> {
     const list = this.partitions.get(name) ?? [];
     this.partitions.delete(name);
@@ -79,9 +97,11 @@ export class ReplicaManager {
       let held = list[m.partition];
       if (!m.replicas.includes(this.nodeId) && !(m.replicas.length === 0 && m.leader === this.nodeId)) {
         if (held) {
+          // reassigned away: the replica goes, with its log
           followersChanged ||= held.role === 'follower';
           held.stop();
           delete list[m.partition];
+          this.removeLog(topic.name, m.partition);
         }
         continue;
       }
@@ -97,6 +117,10 @@ export class ReplicaManager {
     }
     this.partitions.set(topic.name, list);
     if (followersChanged) this.announceFollowers();
+  }
+
+  private removeLog(topic: string, partition: number): void {
+    this.logs.delete(topic, partition).catch((err: unknown) => this.logs.reportError(topic, partition, err));
   }
 
   /** Returns true when the set of followed partitions (or their leaders) changed. */
@@ -158,8 +182,13 @@ export class ReplicaManager {
   followerFetched(p: Partition, followerId: number, fetchOffset: number): void {
     p.recordFollowerFetch(followerId, fetchOffset, this.now());
     const epochStart = p.log.epochs.all.at(-1)?.startOffset ?? 0;
-    const joining = p.followers.readyToJoin(p.isr, p.highWatermark, epochStart);
-    if (joining.length > 0) this.proposeIsr?.(p, [...p.isr, ...joining]);
+    const joining = p.followers.readyToJoin(p.maximalIsr, p.highWatermark, epochStart);
+    if (joining.length > 0 && this.proposeIsr) {
+      // they count for the high watermark at once (Kafka's maximal ISR), so nothing gets
+      // committed without them while the change is being written
+      p.proposeJoining(joining);
+      this.proposeIsr(p, [...p.isr, ...joining], () => p.joiningSettled(joining));
+    }
   }
 
   /** Drops followers that stopped catching up (run every replica.lag.time.max.ms / 2). */

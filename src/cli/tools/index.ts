@@ -10,10 +10,11 @@ import { kafkaConsoleProducer } from './kafka-console-producer.js';
 import { kafkaConsoleConsumer } from './kafka-console-consumer.js';
 import { kafkaProducerPerfTest } from './kafka-producer-perf-test.js';
 import { kafkaConsumerPerfTest } from './kafka-consumer-perf-test.js';
+import { kafkaReassignPartitions } from './kafka-reassign-partitions.js';
 
 export const TOOLS: readonly Tool[] = [
   kafkaTopics, kafkaConsoleProducer, kafkaConsoleConsumer, kafkaConsumerGroups, kafkaConfigs,
-  kafkaProducerPerfTest, kafkaConsumerPerfTest,
+  kafkaProducerPerfTest, kafkaConsumerPerfTest, kafkaReassignPartitions,
 ];
 
 /** A tool by any of its names: kafka-topics, kafka-topics.sh, ./kafka-topics.sh, /path/kafka-topics.sh. */

@@ -162,6 +162,26 @@ export interface PartitionResult {
   error: string | null;
 }
 
+/** A partition to move to `replicas` (the first is the preferred leader), or, with null, to stop moving. */
+export interface ReplicaMove {
+  topic: string;
+  partition: number;
+  replicas: readonly number[] | null;
+}
+
+export interface ReassignmentResult extends PartitionResult {
+  errorMessage: string | null;
+}
+
+export interface OngoingReassignment {
+  topic: string;
+  partition: number;
+  /** Every replica now: the target ones and those being removed. */
+  replicas: number[];
+  addingReplicas: number[];
+  removingReplicas: number[];
+}
+
 export interface RecordsToDelete {
   topic: string;
   partition: number;

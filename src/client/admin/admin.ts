@@ -16,7 +16,8 @@
  * Offsets and timestamps are JavaScript numbers (exact up to 2^53).
  *
  * Layout: the option and result types live in admin-types.ts (re-exported here); the
- * operations in admin-topics.ts, admin-config-ops.ts, admin-groups.ts and admin-records.ts,
+ * operations in admin-topics.ts, admin-config-ops.ts, admin-groups.ts, admin-records.ts and
+ * admin-reassignments.ts,
  * which the Admin class delegates to.
  *
  * Contract: stateless beyond the client it wraps; methods may be called concurrently.
@@ -29,7 +30,8 @@ import * as topicOps from './admin-topics.js';
 import * as configOps from './admin-config-ops.js';
 import * as groupOps from './admin-groups.js';
 import * as recordOps from './admin-records.js';
-import type { AdminOptions, NewTopic, ResultOptions, CreateTopicsOptions, CreateTopicResult, DeleteTopicResult, TopicDescription, ConfigResource, DescribeConfigsOptions, ConfigResourceDescription, AlterConfigOperation, GroupListing, GroupDescription, GroupResult, OffsetSpec, ListOffsetsOptions, ListedOffset, GroupOffset, OffsetToCommit, PartitionResult, RecordsToDelete, DeletedRecords, ClusterDescription } from './admin-types.js';
+import * as reassignmentOps from './admin-reassignments.js';
+import type { AdminOptions, NewTopic, ResultOptions, CreateTopicsOptions, CreateTopicResult, DeleteTopicResult, TopicDescription, ConfigResource, DescribeConfigsOptions, ConfigResourceDescription, AlterConfigOperation, GroupListing, GroupDescription, GroupResult, OffsetSpec, ListOffsetsOptions, ListedOffset, GroupOffset, OffsetToCommit, PartitionResult, RecordsToDelete, DeletedRecords, ClusterDescription, ReplicaMove, ReassignmentResult, OngoingReassignment } from './admin-types.js';
 
 export type { ConfigEntry, ConfigOp, ConfigResourceType, ConfigSourceName, ConfigSynonym, ConfigTypeName } from './configs.js';
 export type { TopicPartition } from './requests.js';
@@ -70,6 +72,19 @@ export class Admin {
   /** Grows a topic to `totalCount` partitions. */
   createPartitions(topic: string, totalCount: number, options: { validateOnly?: boolean; timeoutMs?: number } = {}): Promise<void> {
     return topicOps.createPartitions(this.ctx, topic, totalCount, options);
+  }
+
+  /**
+   * Starts moving partitions to new replicas (or, with replicas null, cancels a move); answers
+   * once each move has started. Per-partition outcomes (NONE when accepted).
+   */
+  alterPartitionReassignments(moves: readonly ReplicaMove[], options: { timeoutMs?: number } = {}): Promise<ReassignmentResult[]> {
+    return reassignmentOps.alterPartitionReassignments(this.ctx, moves, options);
+  }
+
+  /** The moves in progress, of the given partitions or of all (null). */
+  listPartitionReassignments(partitions: readonly TopicPartition[] | null = null): Promise<OngoingReassignment[]> {
+    return reassignmentOps.listPartitionReassignments(this.ctx, partitions);
   }
 
   // ---- configs ----

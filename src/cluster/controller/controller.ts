@@ -1,8 +1,9 @@
 /**
  * Controller: runs on every broker of a cluster and campaigns for the controller election; the
  * elected one keeps every partition led by a live broker. Whenever brokers come or go, or topics
- * change, it recomputes each partition (partition-leadership.ts) and writes the changes with the
- * election fence, so only the current controller's decisions land. Topic creation, deletion and
+ * change, it recomputes each partition (partition-leadership.ts), finishes reassignments whose new
+ * replicas are all in sync (partition-reassignment.ts), and writes the changes with the election
+ * fence, so only the current controller's decisions land. Topic creation, deletion and
  * reconfiguration reach it as forwarded requests and run through the broker's own TopicManager.
  *
  * Contract: reconciliation passes run one at a time; a change during a pass schedules one more.
@@ -13,6 +14,7 @@ import { StaleMetadataError, type MetadataStore, type PartitionUpdate, type Topi
 import type { ControllerElection } from '../etcd/controller-election.js';
 import { nextPartitionState } from './partition-leadership.js';
 import { preferredLeaderMoves } from './leader-balance.js';
+import { completeReassignment } from '../../broker/topics/partition-reassignment.js';
 
 export class Controller {
   private active = false;
@@ -84,7 +86,8 @@ export class Controller {
       if (!this.active || this.stopped) return;
       const updates: PartitionUpdate[] = [];
       for (const p of t.partitions) {
-        const next = nextPartitionState(p, live, this.uncleanAllowed(t));
+        const moved = nextPartitionState(p, live, this.uncleanAllowed(t));
+        const next = completeReassignment(moved ?? p, live) ?? moved;
         if (next) updates.push({ expectedEpoch: p.partitionEpoch, next });
       }
       if (updates.length === 0) continue;

@@ -70,7 +70,7 @@ export class FetchLoop {
   }
 
   private current(): Followed[] {
-    return [...this.followed.values()].filter((f) => f.partition.role === 'follower' && f.partition.leaderId === this.o.leader);
+    return [...this.followed.values()].filter((f) => !f.partition.stopped && f.partition.role === 'follower' && f.partition.leaderId === this.o.leader);
   }
 
   private async pause(ms: number): Promise<void> {
@@ -122,7 +122,7 @@ export class FetchLoop {
     for (const t of r.topics) {
       for (const rp of t.partitions) {
         const a = asked.find((x) => x.f.partition.topic === t.topic && x.f.partition.index === rp.partition);
-        if (!a || a.f.partition.role !== 'follower' || a.f.partition.leaderEpoch !== a.epoch) continue;
+        if (!a || a.f.partition.stopped || a.f.partition.role !== 'follower' || a.f.partition.leaderEpoch !== a.epoch) continue;
         if (rp.errorCode !== ErrorCode.NONE) continue;
         const p = a.f.partition;
         const leaderEpoch = rp.leaderEpoch ?? -1;
@@ -171,7 +171,7 @@ export class FetchLoop {
         const s = sent.find((x) => x.f.partition.topic === t.topic && x.f.partition.index === rp.partitionIndex);
         if (!s) continue;
         const p = s.f.partition;
-        if (p.role !== 'follower' || p.leaderEpoch !== s.epoch || p.logEndOffset !== s.offset) continue;
+        if (p.stopped || p.role !== 'follower' || p.leaderEpoch !== s.epoch || p.logEndOffset !== s.offset) continue;
         if (rp.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
           const leaderStart = Number(rp.logStartOffset);
           if (leaderStart >= 0 && s.offset < leaderStart) {
