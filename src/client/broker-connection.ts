@@ -5,7 +5,8 @@
  * as Gregor).
  *
  * Contract: owned by a KafkaClient; requests may be issued concurrently; a failed connection
- * rejects everything in flight with DISCONNECTED and must be replaced.
+ * rejects everything in flight with DISCONNECTED and must be replaced. A request that times out
+ * fails the connection too (it is closed), as Kafka's clients do.
  */
 import { connect, type Socket } from 'node:net';
 import { FrameSplitter } from '../protocol/framing/frame-splitter.js';
@@ -121,8 +122,12 @@ export class BrokerConnection {
     if (this.nextCorrelationId > 0x7fffffff) this.nextCorrelationId = 1;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
+        // as Kafka's clients do: a connection that let a request time out is not trusted again
+        // (its answers may never come, or come late); everything on it fails and it is closed
         this.pending.delete(id);
         reject(new ClientError('TIMEOUT', `${this.address}: no response to ${API_DEFINITIONS.get(apiKey)?.name} within ${this.options.requestTimeoutMs} ms`));
+        this.fail(new ClientError('DISCONNECTED', `${this.address}: closed after a request timed out`));
+        this.socket.destroy();
       }, this.options.requestTimeoutMs);
       this.pending.set(id, { apiKey, version, resolve: resolve as (b: unknown) => void, reject, timer });
       const chunks = encodeRequestFrame(apiKey, version, id, this.options.clientId, body);

@@ -68,7 +68,7 @@ export function metadataBackend(config: BrokerConfig, logger: Logger): MetadataB
   let fetchers: ReplicaFetchers | undefined;
   const timeoutMs = config.int('metadata.store.request.timeout.ms');
   const connectionsOf = (metadata: MetadataStore): BrokerConnections => {
-    connections ??= new BrokerConnections(metadata, { clientId: `gregor-broker-${config.nodeId}`, connectTimeoutMs: timeoutMs, requestTimeoutMs: 30_000 });
+    connections ??= new BrokerConnections(metadata, { clientId: `gregor-broker-${config.nodeId}`, connectTimeoutMs: timeoutMs, requestTimeoutMs: config.int('replica.socket.timeout.ms') });
     return connections;
   };
   return {

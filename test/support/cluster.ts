@@ -37,19 +37,22 @@ let clusterCounter = 0;
 /** A cluster suite runs many tests on the same brokers; on a loaded machine that takes minutes. */
 const BROKER_LIFETIME_MS = 900_000;
 
-export async function startTestCluster(size: number, overrides: Record<string, string> = {}): Promise<TestCluster> {
+/** Settings for every broker, or per broker (by node id and client port). */
+export type ClusterOverrides = Record<string, string> | ((nodeId: number, port: number) => Record<string, string>);
+
+export async function startTestCluster(size: number, overrides: ClusterOverrides = {}): Promise<TestCluster> {
   const etcd = await startEtcd();
   const prefix = `/gregor-cluster-test/${process.pid}-${clusterCounter++}`;
   const brokers: BrokerProcess[] = [];
   try {
     for (let id = 0; id < size; id++) {
-      brokers.push(await brokerProcess({
+      brokers.push(await brokerProcess((port) => ({
         'node.id': String(id),
         'metadata.store': `etcd://${etcd.endpoint.replace('http://', '')}`,
         'metadata.store.prefix': prefix,
         'group.min.session.timeout.ms': '1000',
-        ...overrides,
-      }, BROKER_LIFETIME_MS));
+        ...(typeof overrides === 'function' ? overrides(id, port) : overrides),
+      }), BROKER_LIFETIME_MS));
     }
     await Promise.all(brokers.map((b) => b.start()));
   } catch (e) {

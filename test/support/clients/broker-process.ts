@@ -1,6 +1,6 @@
 /**
  * Test support: a broker in a child process (`gregor serve`, started through broker-main.ts) on a
- * fixed 127.0.0.1 port and data directory, so a test can crash it — SIGKILL by pid, nothing
+ * fixed 127.0.0.1 port and data directory (settings may depend on that port, e.g. extra listeners), so a test can crash it — SIGKILL by pid, nothing
  * flushed or snapshotted on the way out — and start it again on the same data.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,8 +47,12 @@ export interface BrokerProcess {
  * `lifetimeMs` bounds each run of the process (it is killed after that, so no test leaves a broker
  * behind); cluster suites that keep brokers for many tests give more than the default.
  */
-export async function brokerProcess(overrides: Record<string, string> = {}, lifetimeMs = 120_000): Promise<BrokerProcess> {
+export async function brokerProcess(
+  overrides: Record<string, string> | ((port: number) => Record<string, string>) = {},
+  lifetimeMs = 120_000,
+): Promise<BrokerProcess> {
   const port = await freePort();
+  const extra = typeof overrides === 'function' ? overrides(port) : overrides;
   const dataDir = mkdtempSync(join(tmpdir(), 'gregor-broker-proc-'));
   const root = projectRoot();
   let current: Background | undefined;
@@ -58,7 +62,7 @@ export async function brokerProcess(overrides: Record<string, string> = {}, life
       listeners: `PLAINTEXT://127.0.0.1:${port}`,
       'log.dirs': dataDir,
       'group.initial.rebalance.delay.ms': '0',
-      ...overrides,
+      ...extra,
     };
     return [fileURLToPath(new URL('./broker-main.js', import.meta.url)), '--log-format', 'json', ...Object.entries(settings).flatMap(([k, v]) => ['--override', `${k}=${v}`])];
   };
