@@ -8,6 +8,7 @@
  * unchanged, and documented as having no effect.
  */
 import { atLeast, oneOf, type ConfigDef } from '../../common/config/config-def.js';
+import { REPLICA_SELECTORS } from '../fetch/replica-selector.js';
 import { LONG_MAX_TEXT, TOPIC_CONFIG_DEFS } from '../../storage/log-config.js';
 import { SECURITY_CONFIG_DEFS } from './security-config-defs.js';
 
@@ -108,6 +109,8 @@ const BROKER_DEFS: ConfigDef[] = [
   { name: 'replica.fetch.backoff.ms', type: 'int', default: '1000', validate: atLeast(0), doc: 'How long a follower waits after a failed fetch.' },
   { name: 'replica.socket.timeout.ms', type: 'int', default: '30000', validate: atLeast(1),
     doc: 'How long a request from one broker to another (a follower\'s fetch, a request forwarded to the controller, transaction markers) may go unanswered before the connection is dropped and the request failed.' },
+  { name: 'replica.selector.class', type: 'string', default: null, validate: oneOf(...REPLICA_SELECTORS),
+    doc: `Where a partition's leader sends consumers that name their rack (client.rack) to fetch from (KIP-392): unset keeps them on the leader; ${REPLICA_SELECTORS[0]} sends them to an in-sync replica in their rack (broker.rack).` },
   { name: 'max.request.partition.size.limit', type: 'int', default: '2000', validate: atLeast(1),
     doc: 'The most partitions one DescribeTopicPartitions response describes; the client continues from the cursor it is given.' },
   { name: 'metadata.store', type: 'string', default: 'embedded',

@@ -4,6 +4,14 @@
  * stable offset (read_committed). The first batch of the first partition that has data is
  * returned whole even beyond the limits (KIP-74), so a consumer can always make progress.
  * Old fetch versions get their records down-converted to message format 0 (v0-v1) or 1 (v2-v3).
+ *
+ * Fetching from followers (KIP-392): from v11 a consumer may fetch from any replica, as Kafka
+ * allows; a follower serves what it knows to be committed (its high watermark from the leader).
+ * A fetch offset past a follower's log end is OFFSET_OUT_OF_RANGE for a client that sent its
+ * leader epoch (it asks the leader next) and an empty answer for one that did not (it may be on
+ * the follower only through stale metadata, and must not reset its position). On the leader, a
+ * consumer that names its rack may instead be told its preferred read replica
+ * (replica-selector.ts): that partition then comes back empty, at once.
  */
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { FetchResponsePartitionData } from '../../protocol/generated/messages/FetchResponse.js';
@@ -13,6 +21,7 @@ import type { Partition } from '../replica/partition.js';
 import type { BrokerServices } from '../services.js';
 import type { WantedPartition } from './fetch-context.js';
 import { notServedError } from '../topics/topic-partitions.js';
+import { preferredReadReplica } from './replica-selector.js';
 
 export interface PartitionRead {
   wanted: WantedPartition;
@@ -25,7 +34,12 @@ export interface ReadOptions {
   version: number;
   maxBytes: number;
   readCommitted: boolean;
+  /** The consumer's rack (Fetch v11+ RackId), '' when it names none. */
+  clientRack?: string;
 }
+
+/** Consumers may read from followers from Fetch v11 (they carry client metadata), as in Kafka. */
+const FOLLOWER_READS_FROM_VERSION = 11;
 
 const NO_RECORDS = Buffer.alloc(0);
 
@@ -55,16 +69,23 @@ function lookupError(services: BrokerServices, w: WantedPartition, version: numb
 export function readPartitions(services: BrokerServices, wanted: readonly WantedPartition[], o: ReadOptions): PartitionRead[] {
   let budget = o.maxBytes;
   let firstData = true;
+  const fromFollowers = o.version >= FOLLOWER_READS_FROM_VERSION;
+  const selector = services.config.str('replica.selector.class');
   return wanted.map((w) => {
-    const partition = w.topic === undefined ? undefined : services.replicas.get(w.topic, w.partition);
+    const partition = w.topic === undefined ? undefined : services.replicas.readable(w.topic, w.partition, fromFollowers);
     const error = lookupError(services, w, o.version, partition);
     if (error !== ErrorCode.NONE || !partition) return { wanted: w, partition, data: emptyData(w.partition, error, partition), bytes: 0 };
     const data = emptyData(w.partition, ErrorCode.NONE, partition);
     try {
       const limit = o.readCommitted ? partition.lastStableOffset : partition.highWatermark;
       if (w.fetchOffset < partition.logStartOffset || w.fetchOffset > partition.logEndOffset) {
-        data.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
+        const unsureFollower = !partition.isLeader && w.fetchOffset > partition.logEndOffset && w.currentLeaderEpoch < 0;
+        if (!unsureFollower) data.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
         return { wanted: w, partition, data, bytes: 0 };
+      }
+      if (fromFollowers && selector !== null) {
+        data.preferredReadReplica = preferredReadReplica(partition, selector, o.clientRack ?? '', w.fetchOffset, services.metadata.brokers(), services.clock.now());
+        if (data.preferredReadReplica >= 0) return { wanted: w, partition, data, bytes: 0 };
       }
       const maxBytes = Math.min(w.maxBytes, budget);
       const r = partition.read(w.fetchOffset, maxBytes, firstData, limit);

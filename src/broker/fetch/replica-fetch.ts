@@ -31,6 +31,8 @@ interface Wanted {
   fetchOffset: number;
   currentLeaderEpoch: number;
   maxBytes: number;
+  /** The follower's log start offset (-1 before v5). */
+  logStartOffset: number;
 }
 
 function data(index: number, errorCode: number, p?: Partition, records: Buffer = NO_RECORDS): FetchResponsePartitionData {
@@ -51,7 +53,7 @@ function readOne(services: BrokerServices, replicaId: number, w: Wanted, record:
   if (w.currentLeaderEpoch > p.leaderEpoch) return { out: data(w.partition, ErrorCode.UNKNOWN_LEADER_EPOCH, p), bytes: 0 };
   if (!p.replicas.includes(replicaId)) return { out: data(w.partition, ErrorCode.NOT_LEADER_OR_FOLLOWER, p), bytes: 0 };
   if (w.fetchOffset < p.logStartOffset || w.fetchOffset > p.logEndOffset) return { out: data(w.partition, ErrorCode.OFFSET_OUT_OF_RANGE, p), bytes: 0 };
-  if (record) services.replicas.followerFetched(p, replicaId, w.fetchOffset);
+  if (record) services.replicas.followerFetched(p, replicaId, w.fetchOffset, w.logStartOffset);
   try {
     const r = p.read(w.fetchOffset, w.maxBytes, true, p.logEndOffset);
     return { out: data(w.partition, ErrorCode.NONE, p, r.records), partition: p, bytes: r.records.length };
@@ -66,6 +68,7 @@ export async function serveReplicaFetch(request: FetchRequest, version: number, 
     return t.partitions.map((p) => ({
       topic, topicId: t.topicId ?? '', partition: p.partition, fetchOffset: Number(p.fetchOffset),
       currentLeaderEpoch: version >= 9 ? (p.currentLeaderEpoch ?? -1) : -1, maxBytes: p.partitionMaxBytes,
+      logStartOffset: version >= 5 ? Number(p.logStartOffset ?? -1n) : -1,
     }));
   });
   const deadline = services.clock.now() + Math.max(0, request.maxWaitMs);

@@ -1,12 +1,14 @@
 /**
  * Fetch (key 1), v0-v16, for consumers; fetches by followers (a replica id) are served by
- * fetch/replica-fetch.ts. Partitions are chosen through the fetch session (see
+ * fetch/replica-fetch.ts. From v11 consumers may fetch from followers, and a leader may name a
+ * preferred read replica in the consumer's rack (KIP-392; see fetch/fetch-reader.ts). Partitions are chosen through the fetch session (see
  * fetch-context.ts) and read by fetch-reader.ts. When fewer than min bytes are available and
  * max wait allows, the request waits until an append to one of its partitions or the deadline,
  * then reads again (long polling).
  *
  * An incremental session response lists only partitions with something new to say: records,
- * an error, or a changed high watermark, last stable offset or log start offset.
+ * an error, a preferred read replica, or a changed high watermark, last stable offset or log
+ * start offset.
  */
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { ApiKey } from '../../protocol/generated/api-registry.js';
@@ -22,7 +24,7 @@ function changed(r: PartitionRead): boolean {
   const e = r.wanted.entry;
   if (!e) return true;
   const d = r.data;
-  return r.bytes > 0 || d.errorCode !== ErrorCode.NONE || Number(d.highWatermark) !== e.sentHighWatermark ||
+  return r.bytes > 0 || d.errorCode !== ErrorCode.NONE || (d.preferredReadReplica ?? -1) >= 0 || Number(d.highWatermark) !== e.sentHighWatermark ||
     Number(d.logStartOffset) !== e.sentLogStartOffset || Number(d.lastStableOffset) !== e.sentLastStableOffset;
 }
 
@@ -52,8 +54,8 @@ function group(reads: PartitionRead[], version: number): TopicOut[] {
   return out;
 }
 
-function read(ctx: RequestContext, fc: FetchContext, maxBytes: number, readCommitted: boolean): PartitionRead[] {
-  return readPartitions(ctx.services, fc.wanted, { version: ctx.apiVersion, maxBytes, readCommitted });
+function read(ctx: RequestContext, fc: FetchContext, maxBytes: number, readCommitted: boolean, clientRack: string): PartitionRead[] {
+  return readPartitions(ctx.services, fc.wanted, { version: ctx.apiVersion, maxBytes, readCommitted, clientRack });
 }
 
 export const fetchHandler = defineHandler({
@@ -71,16 +73,18 @@ export const fetchHandler = defineHandler({
     const cap = ctx.services.config.int('fetch.max.bytes');
     const maxBytes = Math.min(v >= 3 ? (request.maxBytes ?? cap) : cap, cap);
     const readCommitted = v >= 4 && request.isolationLevel === 1;
+    const clientRack = v >= 11 ? (request.rackId ?? '') : '';
     const deadline = ctx.services.clock.now() + Math.max(0, request.maxWaitMs);
-    let reads = read(ctx, fc, maxBytes, readCommitted);
+    let reads = read(ctx, fc, maxBytes, readCommitted, clientRack);
     for (;;) {
       const bytes = reads.reduce((n, r) => n + r.bytes, 0);
-      const errors = reads.some((r) => r.data.errorCode !== ErrorCode.NONE);
+      // an error or a redirection to another replica is answered at once, as Kafka does
+      const answerNow = reads.some((r) => r.data.errorCode !== ErrorCode.NONE || (r.data.preferredReadReplica ?? -1) >= 0);
       const remaining = deadline - ctx.services.clock.now();
-      if (bytes >= request.minBytes || errors || remaining <= 0 || fc.wanted.length === 0) break;
+      if (bytes >= request.minBytes || answerNow || remaining <= 0 || fc.wanted.length === 0) break;
       const partitions = reads.map((r) => r.partition).filter((p): p is Partition => p !== undefined);
       await waitForData(partitions, remaining, ctx.services.clock);
-      reads = read(ctx, fc, maxBytes, readCommitted);
+      reads = read(ctx, fc, maxBytes, readCommitted, clientRack);
     }
     const shown = fc.incremental ? reads.filter(changed) : reads;
     remember(reads);

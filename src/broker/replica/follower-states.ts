@@ -10,6 +10,8 @@
 export interface FollowerState {
   /** The follower's log end offset, -1 until its first fetch in this leader epoch. */
   logEndOffset: number;
+  /** The follower's log start offset as its last fetch gave it, -1 when unknown. */
+  logStartOffset: number;
   lastCaughtUpMs: number;
   lastFetchMs: number;
   leaderEndAtLastFetch: number;
@@ -21,14 +23,14 @@ export class FollowerStates {
   /** Starts tracking `followers` afresh (a new leader epoch); `now` counts as caught up. */
   reset(followers: readonly number[], now: number): void {
     this.states.clear();
-    for (const id of followers) this.states.set(id, { logEndOffset: -1, lastCaughtUpMs: now, lastFetchMs: -1, leaderEndAtLastFetch: -1 });
+    for (const id of followers) this.states.set(id, { logEndOffset: -1, logStartOffset: -1, lastCaughtUpMs: now, lastFetchMs: -1, leaderEndAtLastFetch: -1 });
   }
 
   /** Keeps the states of replicas still assigned, adds new ones. */
   retain(followers: readonly number[], now: number): void {
     for (const id of [...this.states.keys()]) if (!followers.includes(id)) this.states.delete(id);
     for (const id of followers) {
-      if (!this.states.has(id)) this.states.set(id, { logEndOffset: -1, lastCaughtUpMs: now, lastFetchMs: -1, leaderEndAtLastFetch: -1 });
+      if (!this.states.has(id)) this.states.set(id, { logEndOffset: -1, logStartOffset: -1, lastCaughtUpMs: now, lastFetchMs: -1, leaderEndAtLastFetch: -1 });
     }
   }
 
@@ -37,9 +39,10 @@ export class FollowerStates {
   }
 
   /** Records a fetch by `id` from `fetchOffset` while the leader's log ends at `leaderEnd`. */
-  recordFetch(id: number, fetchOffset: number, leaderEnd: number, now: number): void {
+  recordFetch(id: number, fetchOffset: number, leaderEnd: number, now: number, logStartOffset = -1): void {
     const s = this.states.get(id);
     if (!s) return;
+    s.logStartOffset = logStartOffset;
     if (fetchOffset >= leaderEnd) s.lastCaughtUpMs = now;
     else if (s.lastFetchMs >= 0 && fetchOffset >= s.leaderEndAtLastFetch) s.lastCaughtUpMs = Math.max(s.lastCaughtUpMs, s.lastFetchMs);
     s.logEndOffset = fetchOffset;

@@ -122,13 +122,16 @@ export class Partition {
   /** Batches fetched from the leader, with the leader's high watermark. */
   appendAsFollower(records: Buffer | null, leaderHighWatermark: number): AppendResult | undefined {
     const result = records && records.length > 0 ? this.log.appendAsFollower(records) : undefined;
+    const before = this.log.highWatermark;
     this.log.setHighWatermark(leaderHighWatermark);
+    // consumers may read from a follower (Fetch v11+): wake those waiting for committed data
+    if (this.log.highWatermark !== before) this.notifyWaiters();
     return result;
   }
 
-  /** A follower fetched from `fetchOffset` (its log end offset). */
-  recordFollowerFetch(followerId: number, fetchOffset: number, now: number): void {
-    this.followers.recordFetch(followerId, fetchOffset, this.log.logEndOffset, now);
+  /** A follower fetched from `fetchOffset` (its log end offset); its log starts at `logStartOffset` (-1: unknown). */
+  recordFollowerFetch(followerId: number, fetchOffset: number, now: number, logStartOffset = -1): void {
+    this.followers.recordFetch(followerId, fetchOffset, this.log.logEndOffset, now, logStartOffset);
     this.maybeAdvanceHighWatermark();
   }
 

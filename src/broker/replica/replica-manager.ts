@@ -155,6 +155,13 @@ export class ReplicaManager {
     return this.partitions.get(topic)?.[partition];
   }
 
+  /** The partition if this broker leads it, or (`followerToo`) holds a replica of it that follows a leader. */
+  readable(topic: string, partition: number, followerToo: boolean): Partition | undefined {
+    const p = this.partitions.get(topic)?.[partition];
+    if (!p || p.stopped) return undefined;
+    return p.isLeader || (followerToo && p.leaderId >= 0) ? p : undefined;
+  }
+
   /** The partitions of `topic` this broker leads. */
   partitionsOf(topic: string): Partition[] {
     return (this.partitions.get(topic) ?? []).filter((p): p is Partition => p !== undefined && p.isLeader);
@@ -179,8 +186,8 @@ export class ReplicaManager {
   // ---- ISR ----
 
   /** A follower fetched: record it, and propose adding it to the ISR once it has caught up. */
-  followerFetched(p: Partition, followerId: number, fetchOffset: number): void {
-    p.recordFollowerFetch(followerId, fetchOffset, this.now());
+  followerFetched(p: Partition, followerId: number, fetchOffset: number, logStartOffset = -1): void {
+    p.recordFollowerFetch(followerId, fetchOffset, this.now(), logStartOffset);
     const epochStart = p.log.epochs.all.at(-1)?.startOffset ?? 0;
     const joining = p.followers.readyToJoin(p.maximalIsr, p.highWatermark, epochStart);
     if (joining.length > 0 && this.proposeIsr) {
