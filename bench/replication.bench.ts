@@ -10,7 +10,9 @@
  *     with SIGKILL while a raw client sends a one-record acks=all produce every 20 ms to whatever
  *     broker its metadata names; the sample is the time from the kill to the first acknowledged
  *     produce on the new leader. The killed broker is restarted (and rejoins the ISR) before the
- *     next kill.
+ *     next kill. Meanwhile a second raw client writes distinct one-record acks=all produces to the
+ *     same partition without pause; at the end every one it saw acknowledged must be in the log
+ *     exactly once and in order (the run fails otherwise).
  *
  * Run: `npm run build && node dist/bench/replication.bench.js [kills] [records]` (defaults 20 and
  * 100000). Needs kcat and etcd. Results go in docs/benchmarks-cluster.md.
@@ -22,6 +24,7 @@ import { startTestCluster, withRaw, type TestCluster } from '../test/support/clu
 import { brokerProcess } from '../test/support/clients/broker-process.js';
 import { run } from '../test/support/clients/process.js';
 import { producerBatch } from '../test/support/clients/txn-raw.js';
+import { readPartition } from '../test/support/clients/raw-client.js';
 import { diskWriteMBps, loopbackMBps } from './broker/machine-limits.js';
 
 const kills = Number(process.argv[2] ?? 20);
@@ -47,11 +50,11 @@ async function leaderOf(c: TestCluster, via: number, topic: string, partition: n
   return md.topics.find((t) => t.name === topic)?.partitions.find((p) => p.partitionIndex === partition)?.leaderId ?? -1;
 }
 
-async function produceOnce(port: number, topic: string): Promise<number> {
+async function produceOnce(port: number, topic: string, value = 'probe'): Promise<number> {
   return withRaw(port, async (c) => {
     const r = await c.request(0, 9, {
       transactionalId: null, acks: -1, timeoutMs: 2000,
-      topicData: [{ name: topic, partitionData: [{ index: 0, records: producerBatch(['probe'], { producerId: -1n, producerEpoch: -1, baseSequence: -1 }) }] }],
+      topicData: [{ name: topic, partitionData: [{ index: 0, records: producerBatch([value], { producerId: -1n, producerEpoch: -1, baseSequence: -1 }) }] }],
     }, 3000);
     return r.responses[0]!.partitionResponses[0]!.errorCode;
   }).catch(() => -1);
@@ -106,14 +109,40 @@ try {
     console.log(`acks=all, RF 3 on three brokers: ${(records / (rf3Ms / 1000)).toFixed(0)} rec/s, ${rf3.toFixed(0)} MiB/s (${(rf3 / rf1).toFixed(2)} of RF 1; ${((rf3 * 3 * 1.048576 * 100) / disk).toFixed(0)}% of disk counting all three copies)`);
 
     await createTopic(cluster.brokers[0]!.port, 'failover', 3);
+    const acked: string[] = [];
+    let writing = true;
+    const writer = (async () => {
+      let leader = -1;
+      for (let n = 0; writing && n < 10_000_000; n++) {
+        for (let via = 0; leader < 0 && via < 3; via++) leader = await leaderOf(cluster, via, 'failover', 0).catch(() => -1);
+        if (leader < 0 || (await produceOnce(cluster.brokers[leader]!.port, 'failover', `w-${n}`)) !== 0) {
+          leader = -1;
+          await new Promise((r) => setTimeout(r, 20));
+        } else {
+          acked.push(`w-${n}`);
+        }
+      }
+    })();
     const samples: number[] = [];
-    for (let k = 0; k < kills; k++) {
-      const ms = await failoverSample(cluster, 'failover');
-      samples.push(ms);
-      console.log(`kill ${k + 1}: first acknowledged produce on the new leader after ${ms.toFixed(0)} ms`);
+    try {
+      for (let k = 0; k < kills; k++) {
+        const ms = await failoverSample(cluster, 'failover');
+        samples.push(ms);
+        console.log(`kill ${k + 1}: first acknowledged produce on the new leader after ${ms.toFixed(0)} ms`);
+      }
+    } finally {
+      writing = false;
+      await writer;
     }
     const sorted = [...samples].sort((a, b) => a - b);
     console.log(`\nfailover over ${samples.length} kills: min ${sorted[0]!.toFixed(0)} ms, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms`);
+    const stored = (await readPartition(cluster.brokers[await leaderOf(cluster, 0, 'failover', 0)]!.port, 'failover', 0)).records.map((r) => r.value?.toString() ?? '');
+    const positions = acked.map((v) => stored.indexOf(v));
+    const lost = positions.filter((x) => x < 0).length;
+    const twice = stored.filter((v) => v.startsWith('w-')).length - new Set(stored.filter((v) => v.startsWith('w-'))).size;
+    const outOfOrder = positions.filter((x, i) => i > 0 && x >= 0 && x < positions[i - 1]!).length;
+    console.log(`records acknowledged during the kills: ${acked.length}; lost ${lost}, stored twice ${twice}, out of order ${outOfOrder}`);
+    if (lost + twice + outOfOrder > 0) process.exitCode = 1;
   } finally {
     await cluster.stop();
   }
