@@ -60,6 +60,17 @@ function appendOne(ctx: RequestContext, partition: Partition, records: Buffer, a
   };
 }
 
+/** acks=1 and acks=all: the leader's write must have reached the operating system (the page cache). */
+async function awaitWritten(appended: Pending[]): Promise<void> {
+  await Promise.all(appended.map(async (p) => {
+    try {
+      await p.partition.log.waitWritten();
+    } catch (e) {
+      Object.assign(p.out, { errorCode: kafkaErrorCodeOf(e) ?? ErrorCode.KAFKA_STORAGE_ERROR, errorMessage: e instanceof Error ? e.message : String(e) });
+    }
+  }));
+}
+
 async function awaitCommitted(pending: Pending[], timeoutMs: number): Promise<void> {
   await Promise.all(pending.map(async (p) => {
     const errorCode = await p.partition.waitCommitted(p.lastOffset + 1, p.partition.log.config.minInsyncReplicas, timeoutMs);
@@ -76,6 +87,7 @@ export const produceHandler = defineHandler({
     const { replicas, logger } = ctx.services;
     const acks = request.acks;
     const pending: Pending[] = [];
+    const appended: Pending[] = [];
     const responses = request.topicData.map((topic) => ({
       name: topic.name,
       partitionResponses: topic.partitionData.map((pd) => {
@@ -85,6 +97,7 @@ export const produceHandler = defineHandler({
         if (pd.records === null || pd.records.length === 0) return partitionError(pd.index, ErrorCode.CORRUPT_MESSAGE, 'no records');
         try {
           const { out, lastOffset } = appendOne(ctx, partition, pd.records, acks);
+          if (out.errorCode === ErrorCode.NONE) appended.push({ out, partition, lastOffset });
           if (acks === -1 && out.errorCode === ErrorCode.NONE) pending.push({ out, partition, lastOffset });
           return out;
         } catch (e) {
@@ -98,7 +111,8 @@ export const produceHandler = defineHandler({
       }),
     }));
     if (acks === 0) return NO_RESPONSE;
-    if (pending.length > 0) await awaitCommitted(pending, request.timeoutMs);
+    if (appended.length > 0) await awaitWritten(appended);
+    if (pending.length > 0) await awaitCommitted(pending.filter((p) => p.out.errorCode === ErrorCode.NONE), request.timeoutMs);
     return { responses, throttleTimeMs: 0 };
   },
 });

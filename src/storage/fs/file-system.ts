@@ -3,9 +3,11 @@
  * in-memory filesystem that simulates crashes (unsynced bytes lost, torn tails) or one that fails
  * chosen operations.
  *
- * Contract: data operations on an open file are synchronous (they reach the operating system at
- * once, as Kafka's writes reach the page cache); only `sync` is asynchronous, because durability
- * waits for the device. Every method throws a StorageIoError on failure.
+ * Contract: data operations on an open file are synchronous as the caller sees them: a read or
+ * size after a write or truncate sees it. A file opened with `writeBehind` may carry the writes
+ * out later (off the event loop; see write-behind-file.ts): `written()` says when they have
+ * reached the operating system, and `sync` waits for them before making them durable. Every
+ * method throws a StorageIoError on failure.
  */
 export interface FileHandle {
   /** Reads up to `length` bytes at `position` into `buf[offset..]`; returns the bytes read. */
@@ -14,6 +16,8 @@ export interface FileHandle {
   write(buf: Buffer, offset: number, length: number, position: number): void;
   size(): number;
   truncate(length: number): void;
+  /** Resolves once every write issued so far has reached the operating system (at once unless write-behind). */
+  written(): Promise<void>;
   /** Makes everything written so far durable (fdatasync). */
   sync(): Promise<void>;
   close(): void;
@@ -24,8 +28,23 @@ export type OpenMode =
   | 'readWrite' // existing file, or a new empty one
   | 'create'; // a new empty file, replacing any existing one
 
+/** Files whose write-behind operations are carried out in one order (the segments of one log). */
+export interface WriteGroup {
+  readonly writeGroup: true;
+}
+
+export interface OpenOptions {
+  /**
+   * Writes may be carried out after `write` returns, off the event loop (segment logs), in the
+   * order of the given group's operations (true: a group of its own).
+   */
+  writeBehind?: WriteGroup | boolean;
+}
+
 export interface FileSystem {
-  open(path: string, mode: OpenMode): FileHandle;
+  open(path: string, mode: OpenMode, options?: OpenOptions): FileHandle;
+  /** A new group for files opened write-behind whose operations must keep one order. */
+  writeGroup(): WriteGroup;
   exists(path: string): boolean;
   /** Names (not paths) in a directory; empty if it does not exist. */
   list(dir: string): string[];

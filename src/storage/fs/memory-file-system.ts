@@ -9,7 +9,7 @@
  *
  * Contract: single-threaded, like the rest of storage; handles stay valid until closed or crash.
  */
-import { StorageIoError, type FileHandle, type FileSystem, type OpenMode } from './file-system.js';
+import { StorageIoError, type FileHandle, type FileSystem, type OpenMode, type WriteGroup } from './file-system.js';
 
 interface MemFile {
   data: Buffer;
@@ -67,6 +67,10 @@ class MemFileHandle implements FileHandle {
     this.file.length = length;
   }
 
+  written(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async sync(): Promise<void> {
     this.owner.check('fsync', this.path, this);
     this.file.durable = Buffer.from(this.file.data.subarray(0, this.file.length));
@@ -98,6 +102,11 @@ export class MemoryFileSystem implements FileSystem {
         throw e instanceof StorageIoError ? e : new StorageIoError(op, path, e);
       }
     }
+  }
+
+  /** Writes here are immediate: a group is only a token. */
+  writeGroup(): WriteGroup {
+    return { writeGroup: true };
   }
 
   open(path: string, mode: OpenMode): FileHandle {

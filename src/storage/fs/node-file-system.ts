@@ -1,9 +1,12 @@
 /**
- * The real filesystem through node:fs. Data calls are synchronous system calls; sync runs
- * fdatasync on libuv's thread pool so waiting for the device never blocks the event loop.
+ * The real filesystem through node:fs. Data calls are synchronous system calls, except on files
+ * opened write-behind (segment logs), whose writes run on libuv's thread pool
+ * (write-behind-file.ts); sync runs fdatasync on the thread pool, so waiting for the device never
+ * blocks the event loop.
  */
 import * as fs from 'node:fs';
-import { StorageIoError, type FileHandle, type FileSystem, type OpenMode } from './file-system.js';
+import { StorageIoError, type FileHandle, type FileSystem, type OpenMode, type OpenOptions, type WriteGroup } from './file-system.js';
+import { WriteBehindFileHandle, WriteBehindQueue } from './write-behind-file.js';
 
 function wrap<T>(op: string, path: string, f: () => T): T {
   try {
@@ -40,6 +43,10 @@ class NodeFileHandle implements FileHandle {
     wrap('truncate', this.path, () => fs.ftruncateSync(this.fd, length));
   }
 
+  written(): Promise<void> {
+    return Promise.resolve();
+  }
+
   sync(): Promise<void> {
     return new Promise((resolve, reject) => {
       fs.fdatasync(this.fd, (err) => (err ? reject(new StorageIoError('fsync', this.path, err)) : resolve()));
@@ -61,8 +68,14 @@ function flagsFor(mode: OpenMode): string | number {
 }
 
 export class NodeFileSystem implements FileSystem {
-  open(path: string, mode: OpenMode): FileHandle {
-    return new NodeFileHandle(wrap('open', path, () => fs.openSync(path, flagsFor(mode), 0o644)), path);
+  open(path: string, mode: OpenMode, options: OpenOptions = {}): FileHandle {
+    const fd = wrap('open', path, () => fs.openSync(path, flagsFor(mode), 0o644));
+    if (!options.writeBehind || mode === 'read') return new NodeFileHandle(fd, path);
+    return new WriteBehindFileHandle(fd, path, options.writeBehind instanceof WriteBehindQueue ? options.writeBehind : new WriteBehindQueue());
+  }
+
+  writeGroup(): WriteGroup {
+    return new WriteBehindQueue();
   }
 
   exists(path: string): boolean {

@@ -73,10 +73,31 @@ export function loadSegments(fs: FileSystem, dir: string, config: SegmentConfig,
       segments.push(LogSegment.open(fs, dir, base, config, now));
     }
   }
+  if (!o.cleanShutdown) deletedSegments += dropEmptySegmentsAfterLostWrites(segments, o.logStartOffset);
   for (let i = 0; i < segments.length - 1; i++) segments[i]!.releaseIndexes();
   if (segments.length === 0) segments.push(LogSegment.create(fs, dir, Math.max(0, o.logStartOffset), config, now));
   const list = new SegmentList(segments);
   return { segments: list, logEndOffset: list.active.nextOffset, recovered, deletedSegments };
+}
+
+/**
+ * After a crash: a segment rolled just before it may exist, empty, while the writes that ended the
+ * previous segment never reached the disk (segment writes are written behind, in order, so a
+ * later segment never holds data while an earlier one misses some). Such empty trailing segments
+ * would leave a gap between the data and the log end; they are deleted, so the log ends where its
+ * data does. A log start offset inside the gap keeps them.
+ */
+function dropEmptySegmentsAfterLostWrites(segments: LogSegment[], logStartOffset: number): number {
+  let dropped = 0;
+  while (segments.length > 1) {
+    const last = segments[segments.length - 1]!;
+    const previous = segments[segments.length - 2]!;
+    if (!last.isEmpty || last.baseOffset <= previous.nextOffset || logStartOffset > previous.nextOffset) break;
+    segments.pop();
+    last.delete();
+    dropped++;
+  }
+  return dropped;
 }
 
 /** The greatest base <= offset, or the first base (so recovery starts no later than needed). */

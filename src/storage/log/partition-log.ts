@@ -7,8 +7,10 @@
  * committed; readers of committed data stop there). Offsets are JavaScript numbers, exact up to
  * 2^53.
  *
- * Durability: appends reach the operating system at once; `waitDurable(offset)` resolves once an
- * fsync covers the offset (group commit, see FlushCoordinator). The recovery point is the offset
+ * Durability: appends are handed to the operating system off the event loop (segment logs are
+ * write-behind files) and are visible to reads at once; `waitWritten()` resolves once they have
+ * reached the operating system (what acks=1 waits for) and `waitDurable(offset)` once an fsync
+ * covers the offset (group commit, see FlushCoordinator). The recovery point is the offset
  * below which everything was fsynced: after a crash, recovery checks only segments from there.
  *
  * Replication: a leader's appends stamp its leader epoch, and the first offset of every new epoch is
@@ -23,7 +25,7 @@
  * because all of them are synchronous except the flush, which the coordinator serialises.
  */
 import type { Clock } from '../../common/clock.js';
-import { StorageIoError, type FileSystem } from '../fs/file-system.js';
+import { StorageIoError, type FileSystem, type WriteGroup } from '../fs/file-system.js';
 import type { LogConfig } from '../log-config.js';
 import { LogSegment, type SegmentConfig } from '../segment/log-segment.js';
 import { StorageError } from '../storage-error.js';
@@ -89,6 +91,7 @@ export class PartitionLog {
     segments: SegmentList,
     logStartOffset: number,
     recoveryPoint: number,
+    private readonly writeGroup: WriteGroup,
   ) {
     this.config = config;
     this.segments = segments;
@@ -103,14 +106,15 @@ export class PartitionLog {
   /** Opens (or creates) the log in `dir`, recovering it first when the shutdown was not clean. */
   static open(o: OpenLogOptions): PartitionLog {
     o.fs.mkdirp(o.dir);
-    const segConfig = segmentConfig(o.config);
+    const writeGroup = o.fs.writeGroup();
+    const segConfig = segmentConfig(o.config, writeGroup);
     const loaded = loadSegments(o.fs, o.dir, segConfig, o.clock.now(), {
       cleanShutdown: o.cleanShutdown,
       recoveryPoint: o.recoveryPoint,
       logStartOffset: o.logStartOffset,
     });
     const recoveryPoint = o.cleanShutdown ? loaded.logEndOffset : Math.min(o.recoveryPoint, loaded.logEndOffset);
-    const log = new PartitionLog(o.fs, o.clock, o.dir, o.config, loaded.segments, o.logStartOffset, recoveryPoint);
+    const log = new PartitionLog(o.fs, o.clock, o.dir, o.config, loaded.segments, o.logStartOffset, recoveryPoint, writeGroup);
     if (o.highWatermark !== undefined) log.setHighWatermark(o.highWatermark);
     log.abortedTxns.load(log.logStartOffset, log.logEndOffset);
     restoreProducerState(log);
@@ -267,7 +271,7 @@ export class PartitionLog {
   truncateFullyAndStartAt(offset: number): void {
     this.guard(() => {
       const old = [...this.segments.all];
-      const fresh = LogSegment.create(this.fs, this.dir, offset, segmentConfig(this.config), this.clock.now());
+      const fresh = LogSegment.create(this.fs, this.dir, offset, this.segmentConfig(), this.clock.now());
       this.segments.add(fresh);
       for (const seg of old) {
         this.segments.remove(seg);
@@ -359,7 +363,7 @@ export class PartitionLog {
     return this.guard(() => {
       const previous = this.segments.active;
       if (previous.isEmpty) return previous;
-      const next = LogSegment.create(this.fs, this.dir, this.logEndOffset, segmentConfig(this.config), now);
+      const next = LogSegment.create(this.fs, this.dir, this.logEndOffset, this.segmentConfig(), now);
       this.segments.add(next);
       this.directoryDirty = true;
       void snapshotProducerState(this, next.baseOffset).catch(() => undefined);
@@ -387,6 +391,19 @@ export class PartitionLog {
         if (r) return { records: r.records, nextOffset: r.nextOffset };
       }
       return { records: Buffer.alloc(0), nextOffset: offset };
+    });
+  }
+
+  /**
+   * Resolves once every append so far has reached the operating system (page cache); a write that
+   * failed takes the log offline and rejects with KAFKA_STORAGE_ERROR.
+   */
+  waitWritten(): Promise<void> {
+    this.checkOnline();
+    const recent = this.segments.all.slice(-2);
+    return Promise.all(recent.map((seg) => seg.written())).then(() => undefined, (e: unknown) => {
+      if (!this.isOffline) this.offlineCause = e;
+      throw new StorageError('KAFKA_STORAGE_ERROR', `log ${this.dir} failed to write: ${String(e)}`);
     });
   }
 
@@ -469,7 +486,7 @@ export class PartitionLog {
   }
 
   segmentConfig(): SegmentConfig {
-    return segmentConfig(this.config);
+    return segmentConfig(this.config, this.writeGroup);
   }
 
   get filesystem(): FileSystem {
@@ -506,11 +523,12 @@ export class PartitionLog {
   }
 }
 
-export function segmentConfig(config: LogConfig): SegmentConfig {
+export function segmentConfig(config: LogConfig, writeGroup?: WriteGroup): SegmentConfig {
   return {
     indexIntervalBytes: config.indexIntervalBytes,
     maxIndexBytes: config.segmentIndexBytes,
     maxBatchSize: Math.max(config.maxMessageBytes, 1048588) + 12,
+    ...(writeGroup ? { writeGroup } : {}),
   };
 }
 

@@ -9,11 +9,12 @@
  * An index entry is added for a batch when more than `indexIntervalBytes` of log were written
  * since the last entry (see OffsetIndex and TimeIndex for their formats).
  *
- * Contract: owned by one PartitionLog, which serialises every call. Appends reach the operating
- * system synchronously; `flush()` makes them durable. Reads return copies of file bytes holding
- * whole batches only.
+ * Contract: owned by one PartitionLog, which serialises every call. Appends are written behind
+ * (off the event loop, see write-behind-file.ts) but visible to reads at once; `written()` says
+ * when they have reached the operating system and `flush()` makes them durable. Reads return
+ * copies of file bytes holding whole batches only.
  */
-import type { FileHandle, FileSystem } from '../fs/file-system.js';
+import type { FileHandle, FileSystem, WriteGroup } from '../fs/file-system.js';
 import { BatchField, BATCH_HEADER_SIZE, LOG_OVERHEAD } from '../../protocol/records/batch-header.js';
 import { BatchScanner, type ScanStop } from './batch-scanner.js';
 import { OffsetIndex } from './offset-index.js';
@@ -25,6 +26,8 @@ export interface SegmentConfig {
   maxIndexBytes: number;
   /** Largest batch recovery accepts (max.message.bytes plus the log overhead). */
   maxBatchSize: number;
+  /** The log's write-behind group: its segments' writes reach the disk in the order issued. */
+  writeGroup?: WriteGroup;
 }
 
 /** A batch about to be appended: where it sits in the append buffer and what it holds. */
@@ -75,7 +78,7 @@ export class LogSegment {
     now: number,
     create: boolean,
   ) {
-    this.log = fs.open(this.path(LOG_SUFFIX), create ? 'create' : 'readWrite');
+    this.log = fs.open(this.path(LOG_SUFFIX), create ? 'create' : 'readWrite', { writeBehind: config.writeGroup ?? true });
     if (create) {
       fs.remove(this.path(INDEX_SUFFIX));
       fs.remove(this.path(TIME_INDEX_SUFFIX));
@@ -333,6 +336,11 @@ export class LogSegment {
     }
     this.bytesSinceLastIndexEntry += size;
     this.nextOffset = lastOffset + 1;
+  }
+
+  /** Resolves once every append so far has reached the operating system. */
+  written(): Promise<void> {
+    return this.log.written();
   }
 
   /**

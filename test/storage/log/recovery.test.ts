@@ -8,6 +8,9 @@ import { StorageError } from '../../../src/storage/storage-error.js';
 import { StorageIoError } from '../../../src/storage/fs/file-system.js';
 import type { PartitionLog } from '../../../src/storage/log/partition-log.js';
 import { logFixture } from '../../support/logs.js';
+import { LogSegment } from '../../../src/storage/segment/log-segment.js';
+import { segmentConfig } from '../../../src/storage/log/partition-log.js';
+import { logConfigFrom } from '../../../src/storage/log-config.js';
 import { makeBatch, recordsIn } from '../../support/batches.js';
 
 /** Every value in the log, reading segment after segment as a consumer would. */
@@ -175,4 +178,21 @@ test('flush.messages and flush.ms force fsyncs without anyone waiting', async ()
   byTime.maybeFlushByTime(f.clock.now());
   await new Promise((r) => setTimeout(r, 10));
   assert.equal(byTime.recoveryPoint, 1);
+});
+
+test('after a crash, an empty segment rolled past the end of the data (its predecessor lost its last writes) is dropped', () => {
+  const f = logFixture();
+  const log = f.open();
+  log.append(makeBatch({ values: ['a', 'b', 'c'] }), 0);
+  log.closeNow();
+  // what a crash right after a roll can leave when the old segment's tail writes never landed
+  LogSegment.create(f.fs, '/data/topic-0', 7, segmentConfig(logConfigFrom({})), 0).close();
+  const clean = f.open({ cleanShutdown: true });
+  assert.equal(clean.segmentCount, 2, 'after a clean shutdown the files are trusted');
+  clean.closeNow();
+  const recovered = f.open({ cleanShutdown: false, recoveryPoint: 0 });
+  assert.equal(recovered.segmentCount, 1);
+  assert.equal(recovered.logEndOffset, 3, 'the log ends where its data does');
+  assert.equal(f.fs.exists('/data/topic-0/00000000000000000007.log'), false);
+  assert.deepEqual(values(recovered), ['a', 'b', 'c']);
 });
