@@ -11,7 +11,7 @@ import type { Broker, BrokerOptions } from '../broker/broker.js';
 import type { BrokerConfig } from '../broker/config/broker-config.js';
 import type { MetadataStore } from '../broker/metadata/metadata-store.js';
 import { EmbeddedMetadataStore } from './embedded-metadata-store.js';
-import { EtcdMetadataStore } from './etcd/etcd-metadata-store.js';
+import type { EtcdMetadataStore } from './etcd/etcd-metadata-store.js';
 import { checkNodeId, META_PROPERTIES, newClusterId, readMetaProperties, writeMetaProperties } from './meta-properties.js';
 import { BrokerConnections } from './net/broker-connections.js';
 import { ForwardingChannel } from './controller/forwarding-channel.js';
@@ -75,7 +75,9 @@ export function metadataBackend(config: BrokerConfig, logger: Logger): MetadataB
     async openMetadataStore(fs, dir, self): Promise<MetadataStore> {
       const meta = readMetaProperties(fs, dir);
       checkNodeId(meta, dir, self.nodeId);
-      store = await EtcdMetadataStore.open({
+      // loaded only for a cluster: the etcd client brings gRPC and its schema parser
+      const { EtcdMetadataStore: Store } = await import('./etcd/etcd-metadata-store.js');
+      store = await Store.open({
         endpoints, prefix: config.str('metadata.store.prefix')!, self, proposedClusterId: meta?.clusterId ?? newClusterId(),
         sessionTimeoutMs: config.int('broker.session.timeout.ms'), requestTimeoutMs: timeoutMs, logger,
       });
