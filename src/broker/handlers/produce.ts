@@ -3,7 +3,8 @@
  * arrived (no record is decoded), except legacy message sets (v0-v2), which are up-converted, and
  * topics whose compression.type names a codec, which are recompressed.
  *
- * acks=0 gets no response; acks=1 is answered once written to the leader's operating system;
+ * acks=0 gets no response (but holds its place in the connection's queue until written, which
+ * is the producer's backpressure); acks=1 is answered once written to the leader's operating system;
  * acks=-1 (all) once committed (Partition.waitCommitted: every in-sync replica has it, and with the
  * leader alone in sync it is fsynced, group commit), within the request timeout
  * (REQUEST_TIMED_OUT otherwise). An ISR smaller than min.insync.replicas refuses acks=all with
@@ -110,8 +111,10 @@ export const produceHandler = defineHandler({
         }
       }),
     }));
-    if (acks === 0) return NO_RESPONSE;
+    // even unanswered (acks=0), the request holds its connection's queue until its writes reach
+    // the operating system, so a producer cannot queue up more than the disk takes
     if (appended.length > 0) await awaitWritten(appended);
+    if (acks === 0) return NO_RESPONSE;
     if (pending.length > 0) await awaitCommitted(pending.filter((p) => p.out.errorCode === ErrorCode.NONE), request.timeoutMs);
     return { responses, throttleTimeMs: 0 };
   },

@@ -8,8 +8,10 @@
  * outside the handler's range (except ApiVersions, which answers version 0 with
  * UNSUPPORTED_VERSION and the supported ranges, as Kafka does).
  *
- * Backpressure: reading pauses while queued.max.requests requests await their responses or
- * while the socket's write buffer is full, and resumes when they drain.
+ * Backpressure: reading pauses while queued.max.requests requests await their responses, while
+ * the requests awaiting them hold more than MAX_QUEUED_REQUEST_BYTES (produced records wait in
+ * memory until written, and librdkafka allows a million requests in flight), or while the
+ * socket's write buffer is full, and resumes when they drain.
  */
 import type { Socket } from 'node:net';
 import { DecodeError, EncodeError } from '../../protocol/wire/decode-error.js';
@@ -21,7 +23,12 @@ import type { Logger } from '../../common/logger.js';
 import { NO_RESPONSE, type ClientInfo, type RequestContext } from '../handlers/api-handler.js';
 import type { BrokerServices } from '../services.js';
 
+/** Bytes of requests one connection may have awaiting responses before reading pauses. */
+const MAX_QUEUED_REQUEST_BYTES = 16 << 20;
+
 interface Slot {
+  /** The request's size on the wire. */
+  bytes: number;
   apiKey: number;
   apiVersion: number;
   correlationId: number;
@@ -34,6 +41,7 @@ export class Connection {
   private readonly queue: Slot[] = [];
   private closed = false;
   private writeBlocked = false;
+  private queuedBytes = 0;
   private readonly log: Logger;
 
   constructor(
@@ -107,8 +115,9 @@ export class Connection {
       if (e instanceof DecodeError) return this.close(`malformed request (API key ${header.requestApiKey} v${v}): ${e.message}`);
       throw e;
     }
-    const slot: Slot = { apiKey: header.requestApiKey, apiVersion: v, correlationId: header.correlationId, done: false, response: undefined };
+    const slot: Slot = { bytes: frame.length, apiKey: header.requestApiKey, apiVersion: v, correlationId: header.correlationId, done: false, response: undefined };
     this.queue.push(slot);
+    this.queuedBytes += slot.bytes;
     this.updateReading();
     const ctx: RequestContext = { services: this.services, header, apiVersion: v, client: this.client };
     let result;
@@ -132,7 +141,7 @@ export class Connection {
   }
 
   private enqueueDone(apiKey: number, apiVersion: number, correlationId: number, response: unknown): void {
-    this.queue.push({ apiKey, apiVersion, correlationId, done: true, response });
+    this.queue.push({ bytes: 0, apiKey, apiVersion, correlationId, done: true, response });
     this.flush();
   }
 
@@ -147,6 +156,7 @@ export class Connection {
     let wrote = false;
     while (this.queue.length > 0 && this.queue[0]!.done) {
       const slot = this.queue.shift()!;
+      this.queuedBytes -= slot.bytes;
       if (slot.response === NO_RESPONSE) continue;
       let chunks: Buffer[];
       try {
@@ -168,7 +178,7 @@ export class Connection {
 
   private updateReading(): void {
     if (this.closed) return;
-    const shouldPause = this.writeBlocked || this.queue.length >= this.maxQueued;
+    const shouldPause = this.writeBlocked || this.queue.length >= this.maxQueued || this.queuedBytes >= MAX_QUEUED_REQUEST_BYTES;
     if (shouldPause && !this.socket.isPaused()) this.socket.pause();
     else if (!shouldPause && this.socket.isPaused()) this.socket.resume();
   }

@@ -12,7 +12,7 @@
  * checksum) is handled: `legacyHeaderChecksum` writes that broken checksum, and reading with it
  * ignores the descriptor checksum, as Kafka does for magic 0.
  */
-import { compressFrameSync, decompressFrameSync, uncompressSync } from 'lz4-napi';
+import { lz4Codec } from './native-codecs.js';
 import { checkOutputSize, compressionError, malformed } from './codec-error.js';
 import { lz4HeaderChecksum, readLz4FrameLayout, type Lz4Block, type Lz4FrameLayout } from './lz4-frame.js';
 import { xxhash32 } from './xxhash32.js';
@@ -25,7 +25,7 @@ export interface Lz4Options {
 }
 
 export function compressLz4(data: Buffer, options: Lz4Options = {}): Buffer {
-  const frame = compressFrameSync(data);
+  const frame = lz4Codec().compressFrameSync(data);
   if (options.legacyHeaderChecksum) {
     const { headerChecksumAt } = readLz4FrameLayout(frame);
     frame[headerChecksumAt] = lz4HeaderChecksum(frame, headerChecksumAt, true);
@@ -52,7 +52,7 @@ function withStandardHeaderChecksum(frame: Buffer, hcAt: number): Buffer {
 function decompressWholeFrame(frame: Buffer, maxOutputSize: number): Buffer {
   let out: Buffer;
   try {
-    out = decompressFrameSync(frame);
+    out = lz4Codec().decompressFrameSync(frame);
   } catch (err) {
     throw compressionError('lz4', err);
   }
@@ -94,7 +94,7 @@ function decodeBlock(frame: Buffer, block: Lz4Block, blockMaxSize: number, dicti
   input.writeUInt32LE(blockMaxSize, 0);
   data.copy(input, 4);
   try {
-    return uncompressSync(input, dictionary);
+    return lz4Codec().uncompressSync(input, dictionary);
   } catch (err) {
     throw compressionError('lz4', err);
   }

@@ -13,7 +13,7 @@
  * uncompressed length as an unsigned varint, which lets the size cap be checked before anything
  * is decompressed.
  */
-import { compressSync, uncompressSync } from 'snappy';
+import { snappyCodec } from './native-codecs.js';
 import { checkOutputSize, compressionError, malformed } from './codec-error.js';
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
@@ -28,7 +28,7 @@ export function compressSnappy(data: Buffer): Buffer {
   header.writeInt32BE(XERIAL_VERSION, 12);
   const parts: Buffer[] = [header];
   for (let at = 0; at < data.length; at += XERIAL_BLOCK_INPUT_SIZE) {
-    const block = compressSync(data.subarray(at, at + XERIAL_BLOCK_INPUT_SIZE));
+    const block = snappyCodec().compressSync(data.subarray(at, at + XERIAL_BLOCK_INPUT_SIZE));
     const length = Buffer.allocUnsafe(4);
     length.writeInt32BE(block.length, 0);
     parts.push(length, block);
@@ -82,7 +82,7 @@ export function rawSnappyLength(block: Buffer): number {
 function decompressRawSnappy(block: Buffer, maxOutputSize: number, producedBefore = 0): Buffer {
   checkOutputSize('snappy', producedBefore + rawSnappyLength(block), maxOutputSize);
   try {
-    return uncompressSync(block, { asBuffer: true }) as Buffer;
+    return snappyCodec().uncompressSync(block, { asBuffer: true }) as Buffer;
   } catch (err) {
     throw compressionError('snappy', err);
   }

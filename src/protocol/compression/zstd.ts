@@ -5,8 +5,8 @@
  * allocate more than the cap plus one output chunk. The library's default window limit (128 MiB)
  * bounds the decoder's own memory.
  */
-import { compress as zstdCompress } from 'zstd-napi';
-import binding, { type DCtx } from 'zstd-napi/binding.js';
+import type { DCtx } from 'zstd-napi/binding.js';
+import { zstdCodec, zstdNative } from './native-codecs.js';
 import { compressionError, outputTooLarge, malformed } from './codec-error.js';
 
 const MIN_CHUNK = 64 * 1024;
@@ -15,17 +15,17 @@ const MAX_CHUNK = 4 * 1024 * 1024;
 let sharedContext: DCtx | undefined;
 
 export function compressZstd(data: Buffer, level?: number): Buffer {
-  return level === undefined ? zstdCompress(data) : zstdCompress(data, { compressionLevel: level });
+  return level === undefined ? zstdCodec().compress(data) : zstdCodec().compress(data, { compressionLevel: level });
 }
 
 export function decompressZstd(data: Buffer, maxOutputSize: number): Buffer {
-  const context = (sharedContext ??= new binding.DCtx());
+  const context = (sharedContext ??= new (zstdNative().DCtx)());
   try {
     return decompressStream(context, data, maxOutputSize);
   } catch (err) {
     throw compressionError('zstd', err);
   } finally {
-    context.reset(binding.ResetDirective.sessionOnly);
+    context.reset(zstdNative().ResetDirective.sessionOnly);
   }
 }
 
