@@ -72,6 +72,10 @@ export class EmbeddedMetadataStore implements MetadataStore {
     return this.listeners.epoch;
   }
 
+  placeableBrokers(): BrokerEndpoint[] {
+    return this.brokers();
+  }
+
   brokers(): BrokerEndpoint[] {
     return [this.self];
   }

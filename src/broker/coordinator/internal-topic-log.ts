@@ -72,7 +72,7 @@ export class InternalTopicLog {
   ensureCreated(): Promise<void> {
     if (this.exists()) return Promise.resolve();
     this.creating ??= (async () => {
-      const brokers = this.metadata.brokers().length;
+      const brokers = this.metadata.placeableBrokers().length;
       if (!(this.spec.capAtLiveBrokers ?? true) && brokers < this.spec.replicationFactor) {
         throw new InternalTopicError(ErrorCode.COORDINATOR_NOT_AVAILABLE,
           `${this.spec.name} needs ${this.spec.replicationFactor} live brokers (${this.spec.replicationFactorSetting ?? 'its replication factor'}); ${brokers} are live`);

@@ -107,6 +107,12 @@ export interface MetadataStore {
   readonly epoch: number;
   /** The live (registered) brokers. */
   brokers(): BrokerEndpoint[];
+  /**
+   * The brokers new replicas may be placed on: the live ones, less any that is on its way out
+   * (in a cluster: its controller candidacy ended while it is still registered, as when it has
+   * just died and one of its two leases lapsed before the other, or is shutting down).
+   */
+  placeableBrokers(): BrokerEndpoint[];
   /** The elected controller, -1 while none is known. */
   controllerId(): number;
   topics(): TopicMetadata[];

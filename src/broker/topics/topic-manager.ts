@@ -133,10 +133,11 @@ export class TopicManager {
     const rf = spec.replicationFactor === -1 ? this.config.int('default.replication.factor') : spec.replicationFactor;
     if (count <= 0) return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
     if (rf <= 0) return fail(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0.');
-    if (rf > brokers.length) {
-      return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${brokers.length} broker(s) are registered.`);
+    const placeable = this.metadata.placeableBrokers();
+    if (rf > placeable.length) {
+      return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${placeable.length} broker(s) are registered.`);
     }
-    return placeReplicas(this.metadata.brokers(), count, rf).map((replicas, i) => this.partitionOn(i, replicas));
+    return placeReplicas(placeable, count, rf).map((replicas, i) => this.partitionOn(i, replicas));
   }
 
   /** A new partition: led by its first replica, every replica in sync (all are empty). */
@@ -203,11 +204,12 @@ export class TopicManager {
     if (assignments && assignments.length !== count - current) {
       return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Attempted to add ${count - current} additional partition(s), but only ${assignments.length} assignment(s) were specified.`);
     }
-    if (!assignments && rf > brokers.length) {
-      return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${brokers.length} broker(s) are registered.`);
+    const placeable = this.metadata.placeableBrokers();
+    if (!assignments && rf > placeable.length) {
+      return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${placeable.length} broker(s) are registered.`);
     }
     const registered = new Set(brokers);
-    const placed = assignments ?? placeReplicas(this.metadata.brokers(), count - current, rf, { startPartition: current });
+    const placed = assignments ?? placeReplicas(placeable, count - current, rf, { startPartition: current });
     const added: PartitionMetadata[] = [];
     for (let i = current; i < count; i++) {
       const replicas = placed[i - current]!;

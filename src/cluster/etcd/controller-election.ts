@@ -42,6 +42,8 @@ export class ControllerElection {
   private campaigning = false;
   private onElected: (() => void) | undefined;
   private onDeposed: (() => void) | undefined;
+  /** Runs after a won election, before the fence is set, with the etcd revision the win was seen at. */
+  beforeLeading: ((revision: number) => Promise<void>) | undefined;
 
   constructor(
     private readonly ns: Namespace,
@@ -80,8 +82,11 @@ export class ControllerElection {
         await Promise.race([campaign.wait(), lost.then((e) => Promise.reject(e))]);
         if (this.closed) return;
         const key = await campaign.getCampaignKey();
-        const kv = (await this.client.get(key).exec()).kvs[0];
+        const read = await this.client.get(key).exec();
+        const kv = read.kvs[0];
         if (!kv) throw new Error('the campaign key vanished right after the election');
+        await this.beforeLeading?.(Number(read.header.revision));
+        if (this.closed) return;
         this.currentFence = { key, revision: kv.create_revision };
         this.logger.info({ nodeId: this.nodeId }, 'elected controller');
         this.onElected?.();

@@ -69,6 +69,8 @@ export class EtcdMetadataStore implements MetadataStore {
     this.listeners = new MetadataListeners((err) => o.logger.error({ err }, 'applying a metadata change failed'));
     this.registration = new BrokerRegistration(client, keys, o.self, o.sessionTimeoutMs, o.logger);
     this.election = new ControllerElection(client.namespace(keys.electionNamespace) as Namespace, client, o.self.nodeId, o.sessionTimeoutMs, o.logger);
+    // a new controller acts on a view that has seen everything up to its election
+    this.election.beforeLeading = (revision) => this.caughtUp(revision);
   }
 
   /** Connects, agrees on the cluster id, reads the view and starts following etcd. */
@@ -142,6 +144,10 @@ export class EtcdMetadataStore implements MetadataStore {
 
   brokers(): BrokerEndpoint[] {
     return this.view.brokerList();
+  }
+
+  placeableBrokers(): BrokerEndpoint[] {
+    return this.view.placeableBrokers();
   }
 
   /**

@@ -28,6 +28,8 @@ export class EtcdView {
   revision = 0;
   /** Controller candidates by key: create revision and node id. */
   private readonly candidates = new Map<string, { createRevision: bigint; nodeId: number }>();
+  /** Registered brokers whose candidacy ended: dying or leaving, given no new replicas. */
+  private readonly leaving = new Set<number>();
   private controller = -1;
 
   constructor(private readonly keys: EtcdKeys, private readonly onBadValue: (key: string, e: unknown) => void) {}
@@ -43,6 +45,15 @@ export class EtcdView {
 
   brokerList(): BrokerEndpoint[] {
     return [...this.brokers.values()].sort((a, b) => a.nodeId - b.nodeId);
+  }
+
+  /**
+   * Registered brokers, less those whose election candidacy ended while they stayed registered:
+   * a broker that died loses its two leases (registration and candidacy) up to a renewal period
+   * apart, and one withdrawing for a controlled shutdown leaves the election first.
+   */
+  placeableBrokers(): BrokerEndpoint[] {
+    return this.brokerList().filter((b) => !this.leaving.has(b.nodeId));
   }
 
   /** The node id of the oldest controller candidate, -1 while there is none. */
@@ -69,6 +80,7 @@ export class EtcdView {
           const text = raw.toString('utf8');
           if (!/^\d+$/.test(text)) throw new Error(`not a node id: ${text}`);
           this.candidates.set(key, { createRevision: BigInt(kv.createRevision), nodeId: Number(text) });
+          this.leaving.delete(Number(text));
           return this.recomputeController();
         }
         case 'cluster-id':
@@ -76,6 +88,7 @@ export class EtcdView {
           return undefined;
         case 'broker': {
           const before = this.brokerList();
+          if (!this.brokers.has(k.nodeId)) this.leaving.delete(k.nodeId);
           this.brokers.set(k.nodeId, JSON.parse(raw.toString('utf8')) as BrokerEndpoint);
           return { kind: 'brokers', before, after: this.brokerList() };
         }
@@ -104,10 +117,15 @@ export class EtcdView {
   delete(key: string): MetadataChange | undefined {
     const k = this.keys.parse(key);
     switch (k.kind) {
-      case 'controller-candidate':
+      case 'controller-candidate': {
+        const gone = this.candidates.get(key);
         this.candidates.delete(key);
+        const stillCandidate = gone !== undefined && [...this.candidates.values()].some((c) => c.nodeId === gone.nodeId);
+        if (gone && !stillCandidate && this.brokers.has(gone.nodeId)) this.leaving.add(gone.nodeId);
         return this.recomputeController();
+      }
       case 'broker': {
+        this.leaving.delete(k.nodeId);
         if (!this.brokers.has(k.nodeId)) return undefined;
         const before = this.brokerList();
         this.brokers.delete(k.nodeId);
