@@ -39,7 +39,11 @@ async function startBroker(profileDir: string | null): Promise<ChildProcess> {
     '--override', `listeners=PLAINTEXT://${bootstrap}`, '--override', `log.dirs=${data}`, '--override', 'group.initial.rebalance.delay.ms=0',
     '--override', `num.partitions=${PARTITIONS}`,
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...args, '--log-format', 'json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout!.setEncoding('utf8');
+  let out = '';
+  child.stdout!.on('data', (d: string) => (out += d));
+  (child as ChildProcess & { logText: () => string }).logText = () => out;
   for (let i = 0; i < 200; i++) {
     await new Promise((r) => setTimeout(r, 50));
     const r = spawnSync('kcat', ['-b', bootstrap, '-L', '-m', '1'], { stdio: 'ignore' });
@@ -70,7 +74,9 @@ async function profiled(name: string, run: () => number): Promise<void> {
   const cpu = cpuSeconds(broker.pid!) - cpuBefore;
   await stopBroker(broker);
   const mib = (records * RECORD) / (1 << 20);
-  console.log(`\n${name}: ${(records / seconds).toFixed(0)} rec/s, ${(mib / seconds).toFixed(0)} MiB/s; broker CPU ${cpu.toFixed(1)} s = ${((cpu * 1000) / mib).toFixed(1)} ms per MiB (${((100 * cpu) / seconds).toFixed(0)}% of one core)\n`);
+  const totals = (broker as ChildProcess & { logText: () => string }).logText().split('\n').filter((l) => l.includes('storage totals')).map((l) => JSON.parse(l) as { fsyncs: number; kibPerFsync: number }).pop();
+  const fsyncs = totals ? `; ${totals.fsyncs} fsyncs (${(totals.fsyncs / seconds).toFixed(0)}/s, ${totals.kibPerFsync} KiB each)` : '';
+  console.log(`\n${name}: ${(records / seconds).toFixed(0)} rec/s, ${(mib / seconds).toFixed(0)} MiB/s; broker CPU ${cpu.toFixed(1)} s = ${((cpu * 1000) / mib).toFixed(1)} ms per MiB (${((100 * cpu) / seconds).toFixed(0)}% of one core)${fsyncs}\n`);
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (file) console.log(formatSummary(name, summarise(join(dir, file), 20)));
 }

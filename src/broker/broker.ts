@@ -152,6 +152,8 @@ export class Broker {
     await this.server.shutdown();
     this.services.groups.shutdown();
     (this.services.transactions as TransactionCoordinator | undefined)?.shutdown();
+    const { appendedBytes, fsyncs } = logs.writeStats();
+    logger.info({ appendedMiB: Math.round(appendedBytes / 1048576), fsyncs, kibPerFsync: fsyncs > 0 ? Math.round(appendedBytes / 1024 / fsyncs) : 0 }, 'storage totals since startup');
     await logs.shutdown();
     await this.services.metadata.close();
     logger.info('shut down cleanly');

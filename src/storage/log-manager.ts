@@ -292,6 +292,18 @@ export class LogManager {
   }
 
   /** Clean shutdown: stop background work, flush and close every log, checkpoint, mark clean. */
+  /** Bytes appended and fsyncs run by the open logs since they were opened. */
+  writeStats(): { appendedBytes: number; fsyncs: number } {
+    let appendedBytes = 0;
+    let fsyncs = 0;
+    for (const m of this.logs.values()) {
+      const s = m.log.writeStats;
+      appendedBytes += s.appendedBytes;
+      fsyncs += s.fsyncs;
+    }
+    return { appendedBytes, fsyncs };
+  }
+
   async shutdown(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) t.cancel();

@@ -68,6 +68,8 @@ export interface OpenLogOptions {
 export class PartitionLog {
   private readonly segments: SegmentList;
   private readonly flusher: FlushCoordinator;
+  /** Bytes appended since the log was opened (for the storage totals). */
+  private appendedBytes = 0;
   private logStart: number;
   private hw: number;
   private offlineCause: unknown;
@@ -225,6 +227,7 @@ export class PartitionLog {
     }
     const segment = this.maybeRoll(records.length, validated, now);
     segment.append(records, 0, records.length, validated.batches);
+    this.appendedBytes += records.length;
     validated.batches.forEach((b, i) => {
       const info = infos[i];
       if (!info) return;
@@ -414,6 +417,11 @@ export class PartitionLog {
       if (!this.isOffline) this.offlineCause = e;
       throw new StorageError('KAFKA_STORAGE_ERROR', `log ${this.dir} failed to flush: ${String(e)}`);
     });
+  }
+
+  /** Bytes appended and fsyncs run since the log was opened. */
+  get writeStats(): { appendedBytes: number; fsyncs: number } {
+    return { appendedBytes: this.appendedBytes, fsyncs: this.flusher.flushCount };
   }
 
   /** Flushes now (flush.ms, shutdown); resolves when done. */
