@@ -4,6 +4,8 @@
  * stable offset (read_committed). The first batch of the first partition that has data is
  * returned whole even beyond the limits (KIP-74), so a consumer can always make progress.
  * Old fetch versions get their records down-converted to message format 0 (v0-v1) or 1 (v2-v3).
+ * Record bytes are read off the event loop (PartitionLog.readAsync), so a consumer of cold data
+ * never stalls other connections while the disk seeks.
  *
  * Fetching from followers (KIP-392): from v11 a consumer may fetch from any replica, as Kafka
  * allows; a follower serves what it knows to be committed (its high watermark from the leader).
@@ -66,12 +68,17 @@ function lookupError(services: BrokerServices, w: WantedPartition, version: numb
   return ErrorCode.NONE;
 }
 
-export function readPartitions(services: BrokerServices, wanted: readonly WantedPartition[], o: ReadOptions): PartitionRead[] {
+export async function readPartitions(services: BrokerServices, wanted: readonly WantedPartition[], o: ReadOptions): Promise<PartitionRead[]> {
   let budget = o.maxBytes;
   let firstData = true;
   const fromFollowers = o.version >= FOLLOWER_READS_FROM_VERSION;
   const selector = services.config.str('replica.selector.class');
-  return wanted.map((w) => {
+  const out: PartitionRead[] = [];
+  // one partition after another: the response limit is shared in request order, as Kafka does
+  for (const w of wanted) out.push(await readOne(w));
+  return out;
+
+  async function readOne(w: WantedPartition): Promise<PartitionRead> {
     const partition = w.topic === undefined ? undefined : services.replicas.readable(w.topic, w.partition, fromFollowers);
     const error = lookupError(services, w, o.version, partition);
     if (error !== ErrorCode.NONE || !partition) return { wanted: w, partition, data: emptyData(w.partition, error, partition), bytes: 0 };
@@ -88,7 +95,7 @@ export function readPartitions(services: BrokerServices, wanted: readonly Wanted
         if (data.preferredReadReplica >= 0) return { wanted: w, partition, data, bytes: 0 };
       }
       const maxBytes = Math.min(w.maxBytes, budget);
-      const r = partition.read(w.fetchOffset, maxBytes, firstData, limit);
+      const r = await partition.readAsync(w.fetchOffset, maxBytes, firstData, limit);
       let records = r.records;
       if (records.length > 0 && o.version < 4) records = downConvertBatches(records, o.version < 2 ? 0 : 1);
       data.records = records;
@@ -105,5 +112,5 @@ export function readPartitions(services: BrokerServices, wanted: readonly Wanted
       if (data.errorCode === ErrorCode.UNKNOWN_SERVER_ERROR) services.logger.error({ err: e, topic: w.topic, partition: w.partition }, 'fetch failed');
       return { wanted: w, partition, data, bytes: 0 };
     }
-  });
+  }
 }

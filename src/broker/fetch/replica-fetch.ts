@@ -45,7 +45,7 @@ function data(index: number, errorCode: number, p?: Partition, records: Buffer =
   };
 }
 
-function readOne(services: BrokerServices, replicaId: number, w: Wanted, record: boolean): { out: FetchResponsePartitionData; partition?: Partition; bytes: number } {
+async function readOne(services: BrokerServices, replicaId: number, w: Wanted, record: boolean): Promise<{ out: FetchResponsePartitionData; partition?: Partition; bytes: number }> {
   if (w.topic === undefined) return { out: data(w.partition, ErrorCode.UNKNOWN_TOPIC_ID), bytes: 0 };
   const p = services.replicas.get(w.topic, w.partition);
   if (!p) return { out: data(w.partition, notServedError(services.metadata, w.topic, w.partition)), bytes: 0 };
@@ -55,7 +55,7 @@ function readOne(services: BrokerServices, replicaId: number, w: Wanted, record:
   if (w.fetchOffset < p.logStartOffset || w.fetchOffset > p.logEndOffset) return { out: data(w.partition, ErrorCode.OFFSET_OUT_OF_RANGE, p), bytes: 0 };
   if (record) services.replicas.followerFetched(p, replicaId, w.fetchOffset, w.logStartOffset);
   try {
-    const r = p.read(w.fetchOffset, w.maxBytes, true, p.logEndOffset);
+    const r = await p.readAsync(w.fetchOffset, w.maxBytes, true, p.logEndOffset);
     return { out: data(w.partition, ErrorCode.NONE, p, r.records), partition: p, bytes: r.records.length };
   } catch (e) {
     return { out: data(w.partition, kafkaErrorCodeOf(e) ?? ErrorCode.UNKNOWN_SERVER_ERROR, p), partition: p, bytes: 0 };
@@ -72,14 +72,14 @@ export async function serveReplicaFetch(request: FetchRequest, version: number, 
     }));
   });
   const deadline = services.clock.now() + Math.max(0, request.maxWaitMs);
-  let reads = wanted.map((w) => readOne(services, replicaId, w, true));
+  let reads = await Promise.all(wanted.map((w) => readOne(services, replicaId, w, true)));
   for (;;) {
     const bytes = reads.reduce((n, r) => n + r.bytes, 0);
     const errors = reads.some((r) => r.out.errorCode !== ErrorCode.NONE);
     const remaining = deadline - services.clock.now();
     if (bytes >= Math.max(1, request.minBytes) || errors || remaining <= 0 || wanted.length === 0) break;
     await waitForData(reads.map((r) => r.partition).filter((p): p is Partition => p !== undefined), remaining, services.clock);
-    reads = wanted.map((w) => readOne(services, replicaId, w, false));
+    reads = await Promise.all(wanted.map((w) => readOne(services, replicaId, w, false)));
   }
   const topics: TopicOut[] = [];
   wanted.forEach((w, i) => {

@@ -54,7 +54,7 @@ function group(reads: PartitionRead[], version: number): TopicOut[] {
   return out;
 }
 
-function read(ctx: RequestContext, fc: FetchContext, maxBytes: number, readCommitted: boolean, clientRack: string): PartitionRead[] {
+function read(ctx: RequestContext, fc: FetchContext, maxBytes: number, readCommitted: boolean, clientRack: string): Promise<PartitionRead[]> {
   return readPartitions(ctx.services, fc.wanted, { version: ctx.apiVersion, maxBytes, readCommitted, clientRack });
 }
 
@@ -75,7 +75,7 @@ export const fetchHandler = defineHandler({
     const readCommitted = v >= 4 && request.isolationLevel === 1;
     const clientRack = v >= 11 ? (request.rackId ?? '') : '';
     const deadline = ctx.services.clock.now() + Math.max(0, request.maxWaitMs);
-    let reads = read(ctx, fc, maxBytes, readCommitted, clientRack);
+    let reads = await read(ctx, fc, maxBytes, readCommitted, clientRack);
     for (;;) {
       const bytes = reads.reduce((n, r) => n + r.bytes, 0);
       // an error or a redirection to another replica is answered at once, as Kafka does
@@ -84,7 +84,7 @@ export const fetchHandler = defineHandler({
       if (bytes >= request.minBytes || answerNow || remaining <= 0 || fc.wanted.length === 0) break;
       const partitions = reads.map((r) => r.partition).filter((p): p is Partition => p !== undefined);
       await waitForData(partitions, remaining, ctx.services.clock);
-      reads = read(ctx, fc, maxBytes, readCommitted, clientRack);
+      reads = await read(ctx, fc, maxBytes, readCommitted, clientRack);
     }
     const shown = fc.incremental ? reads.filter(changed) : reads;
     remember(reads);

@@ -11,7 +11,10 @@
  * Backpressure: reading pauses while queued.max.requests requests await their responses, while
  * the requests awaiting them hold more than MAX_QUEUED_REQUEST_BYTES (produced records wait in
  * memory until written, and librdkafka allows a million requests in flight), or while the
- * socket's write buffer is full, and resumes when they drain.
+ * socket's write buffer is full, and resumes when they drain. Fetches, whose responses can be
+ * large and whose reads run off the event loop, are started one at a time per connection and not
+ * while the socket's write buffer is full, so a client pipelining fetches without reading their
+ * answers cannot make the broker read and hold them all.
  */
 import type { Socket } from 'node:net';
 import { DecodeError, EncodeError } from '../../protocol/wire/decode-error.js';
@@ -42,6 +45,8 @@ export class Connection {
   private closed = false;
   private writeBlocked = false;
   private queuedBytes = 0;
+  private fetchRunning = false;
+  private readonly fetchesWaiting: (() => void)[] = [];
   private readonly log: Logger;
 
   constructor(
@@ -60,6 +65,7 @@ export class Connection {
     socket.on('drain', () => {
       this.writeBlocked = false;
       this.updateReading();
+      this.startFetch();
     });
     socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
     // The client closed its sending side (FIN): it sends nothing more, but still reads. Requests it
@@ -120,9 +126,16 @@ export class Connection {
     this.queuedBytes += slot.bytes;
     this.updateReading();
     const ctx: RequestContext = { services: this.services, header, apiVersion: v, client: this.client };
+    const start = (): void => this.run(slot, () => handler.handle(request as never, ctx));
+    if (header.requestApiKey !== ApiKey.Fetch) return start();
+    this.fetchesWaiting.push(start);
+    this.startFetch();
+  }
+
+  private run(slot: Slot, handle: () => unknown): void {
     let result;
     try {
-      result = handler.handle(request as never, ctx);
+      result = handle();
     } catch (e) {
       return this.failed(e, slot);
     }
@@ -130,10 +143,21 @@ export class Connection {
       (response) => {
         slot.done = true;
         slot.response = response;
+        if (slot.apiKey === ApiKey.Fetch) this.fetchRunning = false;
         this.flush();
+        this.startFetch();
       },
       (e: unknown) => this.failed(e, slot),
     );
+  }
+
+  /** Starts the next waiting fetch unless one runs or the socket cannot take more. */
+  private startFetch(): void {
+    if (this.fetchRunning || this.writeBlocked || this.closed) return;
+    const next = this.fetchesWaiting.shift();
+    if (!next) return;
+    this.fetchRunning = true;
+    next();
   }
 
   private unsupportedApiVersions(): unknown {

@@ -228,6 +228,11 @@ export class Partition {
     return this.log.read(offset, maxBytes, maxOffset, minOneBatch);
   }
 
+  /** `read` with the record bytes read off the event loop (what fetches use). */
+  readAsync(offset: number, maxBytes: number, minOneBatch: boolean, maxOffset = this.log.highWatermark): Promise<LogReadResult> {
+    return this.log.readAsync(offset, maxBytes, maxOffset, minOneBatch);
+  }
+
   get highWatermark(): number {
     return this.log.highWatermark;
   }

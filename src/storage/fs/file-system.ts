@@ -12,6 +12,11 @@
 export interface FileHandle {
   /** Reads up to `length` bytes at `position` into `buf[offset..]`; returns the bytes read. */
   read(buf: Buffer, offset: number, length: number, position: number): number;
+  /**
+   * The same read, carried out off the event loop (libuv's thread pool on a real disk), as the
+   * file stood when it was called; the descriptor stays open until it completes.
+   */
+  readAsync(buf: Buffer, offset: number, length: number, position: number): Promise<number>;
   /** Writes `buf[offset..offset+length]` at `position`, completely. */
   write(buf: Buffer, offset: number, length: number, position: number): void;
   size(): number;

@@ -41,6 +41,16 @@ class MemFileHandle implements FileHandle {
     return n;
   }
 
+  /** In memory the read happens at once; the answer still comes on a later turn, as on a disk. */
+  readAsync(buf: Buffer, offset: number, length: number, position: number): Promise<number> {
+    try {
+      const n = this.read(buf, offset, length, position);
+      return new Promise((resolve) => setImmediate(() => resolve(n)));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
   write(buf: Buffer, offset: number, length: number, position: number): void {
     this.owner.check('write', this.path, this);
     if (!this.writable) throw new StorageIoError('write', this.path, new Error('EBADF: file opened read-only'));

@@ -18,6 +18,8 @@ function wrap<T>(op: string, path: string, f: () => T): T {
 
 class NodeFileHandle implements FileHandle {
   private closed = false;
+  private fdClosed = false;
+  private readsInFlight = 0;
 
   constructor(
     private readonly fd: number,
@@ -26,6 +28,19 @@ class NodeFileHandle implements FileHandle {
 
   read(buf: Buffer, offset: number, length: number, position: number): number {
     return wrap('read', this.path, () => fs.readSync(this.fd, buf, offset, length, position));
+  }
+
+  readAsync(buf: Buffer, offset: number, length: number, position: number): Promise<number> {
+    if (this.closed) return Promise.reject(new StorageIoError('read', this.path, new Error('file is closed')));
+    this.readsInFlight++;
+    return new Promise<number>((resolve, reject) => {
+      fs.read(this.fd, buf, offset, length, position, (err, n) => {
+        this.readsInFlight--;
+        if (this.closed && this.readsInFlight === 0) this.closeFd();
+        if (err) reject(new StorageIoError('read', this.path, err));
+        else resolve(n);
+      });
+    });
   }
 
   write(buf: Buffer, offset: number, length: number, position: number): void {
@@ -56,7 +71,14 @@ class NodeFileHandle implements FileHandle {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    wrap('close', this.path, () => fs.closeSync(this.fd));
+    // a read still on the thread pool keeps the descriptor (its number must not be reused under it)
+    if (this.readsInFlight === 0) wrap('close', this.path, () => this.closeFd());
+  }
+
+  private closeFd(): void {
+    if (this.fdClosed) return;
+    this.fdClosed = true;
+    fs.closeSync(this.fd);
   }
 }
 

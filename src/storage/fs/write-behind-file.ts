@@ -134,6 +134,7 @@ export class WriteBehindFileHandle implements FileHandle {
   private readonly unsettled: FileOp[] = [];
   private closed = false;
   private fdClosed = false;
+  private readsInFlight = 0;
 
   constructor(
     readonly fd: number,
@@ -170,30 +171,32 @@ export class WriteBehindFileHandle implements FileHandle {
     } catch (e) {
       throw new StorageIoError('read', this.path, e);
     }
-    const end = position + length;
-    let valid = position + fromDisk;
-    for (const op of this.unsettled) {
-      if (op.kind === 'truncate') {
-        valid = Math.min(valid, op.length);
-        continue;
-      }
-      const p = op.position;
-      const q = p + op.buf.length;
-      const holeFrom = Math.max(valid, position);
-      if (p >= end) {
-        // a write past the window: what lies between is a hole (zeros) up to the window's end
-        if (holeFrom < end) buf.fill(0, offset + holeFrom - position, offset + length);
-        valid = Math.max(valid, end);
-        continue;
-      }
-      if (p > holeFrom) buf.fill(0, offset + holeFrom - position, offset + p - position);
-      const from = Math.max(p, position);
-      const to = Math.min(q, end);
-      if (from < to) op.buf.copy(buf, offset + from - position, from - p, to - p);
-      valid = Math.max(valid, Math.min(q, end));
-    }
-    return Math.max(0, Math.min(valid, end) - position);
+    return overlay(this.unsettled, buf, offset, length, position, fromDisk);
   }
+
+  /**
+   * The read on the thread pool, with the operations outstanding when it was called laid over
+   * it (replaying them is harmless if they landed meanwhile); operations issued later are not
+   * part of its view. The descriptor stays open until it completes.
+   */
+  readAsync(buf: Buffer, offset: number, length: number, position: number): Promise<number> {
+    try {
+      this.check('read');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const ops = [...this.unsettled];
+    this.readsInFlight++;
+    return new Promise<number>((resolve, reject) => {
+      fs.read(this.fd, buf, offset, length, position, (err, fromDisk) => {
+        this.readsInFlight--;
+        this.closeIfIdle();
+        if (err) reject(new StorageIoError('read', this.path, err));
+        else resolve(overlay(ops, buf, offset, length, position, fromDisk));
+      });
+    });
+  }
+
 
   size(): number {
     this.check('stat');
@@ -221,18 +224,23 @@ export class WriteBehindFileHandle implements FileHandle {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.unsettled.length === 0) this.closeFd();
+    if (this.unsettled.length === 0 && this.readsInFlight === 0) this.closeFd();
+  }
+
+  /** A closed file lets its descriptor go once no operation or read needs it. */
+  private closeIfIdle(): void {
+    if (this.closed && (this.unsettled.length === 0 || this.queue.failure) && this.readsInFlight === 0) this.closeQuietly();
   }
 
   /** The queue carried out `op` (this file's oldest unsettled operation). */
   settled(_op: QueuedOp): void {
     this.unsettled.shift();
-    if (this.closed && this.unsettled.length === 0) this.closeQuietly();
+    this.closeIfIdle();
   }
 
   /** The queue failed: nothing more will be written; a closed file lets its descriptor go. */
   queueFailed(): void {
-    if (this.closed) this.closeQuietly();
+    if (this.closed && this.readsInFlight === 0) this.closeQuietly();
   }
 
   private closeFd(): void {
@@ -252,4 +260,34 @@ export class WriteBehindFileHandle implements FileHandle {
       // nothing is waiting on this descriptor any more
     }
   }
+}
+
+/**
+ * Lays `ops` (a file's unsettled operations, in order) over `fromDisk` bytes read into
+ * `buf[offset..]` from `position`; returns how many bytes of the window the file holds.
+ */
+function overlay(ops: readonly FileOp[], buf: Buffer, offset: number, length: number, position: number, fromDisk: number): number {
+  const end = position + length;
+  let valid = position + fromDisk;
+  for (const op of ops) {
+    if (op.kind === 'truncate') {
+      valid = Math.min(valid, op.length);
+      continue;
+    }
+    const p = op.position;
+    const q = p + op.buf.length;
+    const holeFrom = Math.max(valid, position);
+    if (p >= end) {
+      // a write past the window: what lies between is a hole (zeros) up to the window's end
+      if (holeFrom < end) buf.fill(0, offset + holeFrom - position, offset + length);
+      valid = Math.max(valid, end);
+      continue;
+    }
+    if (p > holeFrom) buf.fill(0, offset + holeFrom - position, offset + p - position);
+    const from = Math.max(p, position);
+    const to = Math.min(q, end);
+    if (from < to) op.buf.copy(buf, offset + from - position, from - p, to - p);
+    valid = Math.max(valid, Math.min(q, end));
+  }
+  return Math.max(0, Math.min(valid, end) - position);
 }

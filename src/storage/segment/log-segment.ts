@@ -195,16 +195,38 @@ export class LogSegment {
    * batch whole when `minOneBatch`), stopping before any batch starting at or after `maxOffset`.
    */
   read(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): SegmentRead | undefined {
+    const plan = this.planRead(offset, maxBytes, maxOffset, minOneBatch);
+    if (!plan) return undefined;
+    const buf = Buffer.allocUnsafe(plan.length);
+    return this.wholeBatches(buf, this.log.read(buf, 0, buf.length, plan.position), plan.baseOffset, maxOffset);
+  }
+
+  /**
+   * The same read with the bulk of the bytes read off the event loop (only the index lookup and a
+   * few batch headers are read in place); what it returns is the segment as it stood when called.
+   */
+  async readAsync(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): Promise<SegmentRead | undefined> {
+    const plan = this.planRead(offset, maxBytes, maxOffset, minOneBatch);
+    if (!plan) return undefined;
+    const buf = Buffer.allocUnsafe(plan.length);
+    return this.wholeBatches(buf, await this.log.readAsync(buf, 0, buf.length, plan.position), plan.baseOffset, maxOffset);
+  }
+
+  /** Where a read starts and how many bytes it takes, or undefined when it returns nothing. */
+  private planRead(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): { position: number; length: number; baseOffset: number } | undefined {
     const found = this.positionOf(offset);
     if (!found || found.baseOffset >= maxOffset) return undefined;
     const limit = Math.min(this.size - found.position, Math.max(maxBytes, 0));
     const first = this.readHeader(found.position)!;
     const wanted = minOneBatch ? Math.max(limit, first.size) : limit;
     if (wanted < first.size) return undefined;
-    const buf = Buffer.allocUnsafe(Math.min(wanted, this.size - found.position));
-    const n = this.log.read(buf, 0, buf.length, found.position);
+    return { position: found.position, length: Math.min(wanted, this.size - found.position), baseOffset: found.baseOffset };
+  }
+
+  /** The whole batches at the start of `buf` (n bytes read) that begin below `maxOffset`. */
+  private wholeBatches(buf: Buffer, n: number, firstOffset: number, maxOffset: number): SegmentRead | undefined {
     let end = 0;
-    let nextOffset = found.baseOffset;
+    let nextOffset = firstOffset;
     while (end + LOG_OVERHEAD <= n) {
       const size = LOG_OVERHEAD + buf.readInt32BE(end + BatchField.batchLength);
       const base = Number(buf.readBigInt64BE(end));
@@ -213,7 +235,7 @@ export class LogSegment {
       end += size;
     }
     if (end === 0) return undefined;
-    return { records: buf.subarray(0, end), firstOffset: found.baseOffset, nextOffset };
+    return { records: buf.subarray(0, end), firstOffset, nextOffset };
   }
 
   /**

@@ -98,10 +98,31 @@ test('files of one group reach the disk in the order written: a later file never
   const big = Buffer.alloc(32 << 20, 3);
   first.write(big, 0, big.length, 0);
   second.write(Buffer.from('z'), 0, 1, 0);
-  for (let i = 0; i < 2000 && statSync(join(dir, '1.log')).size === 0; i++) await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 2000 && statSync(join(dir, '1.log')).size === 0; i++) await new Promise((r) => setTimeout(r, 5));
   assert.equal(statSync(join(dir, '1.log')).size, 1);
   assert.equal(statSync(join(dir, '0.log')).size, big.length, 'the earlier file was complete before the later one was written');
   await second.written();
   first.close();
   second.close();
+}));
+
+test('readAsync sees the writes issued before it, and a close while it runs waits for it', withDir(async (dir) => {
+  const path = join(dir, 'd.log');
+  const h = fsys.open(path, 'create', { writeBehind: true });
+  const data = Buffer.alloc(2 << 20);
+  for (let i = 0; i < data.length; i++) data[i] = i % 251;
+  h.write(data, 0, data.length, 0);
+  const into = Buffer.alloc(data.length);
+  const reading = h.readAsync(into, 0, data.length, 0);
+  h.close();
+  assert.equal(await reading, data.length);
+  assert.ok(into.equals(data), 'the read returns the bytes, closed or not');
+  await assert.rejects(h.readAsync(Buffer.alloc(1), 0, 1, 0), StorageIoError, 'a closed file takes no new reads');
+  const plain = fsys.open(path, 'read');
+  for (let i = 0; i < 200 && readFileSync(path).length < data.length; i++) await new Promise((r) => setTimeout(r, 5));
+  const again = Buffer.alloc(16);
+  const r = plain.readAsync(again, 0, 16, 1000);
+  plain.close();
+  assert.equal(await r, 16);
+  assert.ok(again.equals(data.subarray(1000, 1016)));
 }));
