@@ -4,8 +4,9 @@
  * stable offset (read_committed). The first batch of the first partition that has data is
  * returned whole even beyond the limits (KIP-74), so a consumer can always make progress.
  * Old fetch versions get their records down-converted to message format 0 (v0-v1) or 1 (v2-v3).
- * Record bytes are read off the event loop (PartitionLog.readAsync), so a consumer of cold data
- * never stalls other connections while the disk seeks.
+ * Record bytes are read off the event loop, all partitions at once, after the byte limit has been
+ * shared out in place (PartitionLog.planRead / readPlanned), so a consumer of cold data never
+ * stalls other connections while the disk seeks.
  *
  * Fetching from followers (KIP-392): from v11 a consumer may fetch from any replica, as Kafka
  * allows; a follower serves what it knows to be committed (its high watermark from the leader).
@@ -24,6 +25,7 @@ import type { BrokerServices } from '../services.js';
 import type { WantedPartition } from './fetch-context.js';
 import { notServedError } from '../topics/topic-partitions.js';
 import { preferredReadReplica } from './replica-selector.js';
+import type { LogReadPlan } from '../../storage/log/partition-log.js';
 
 export interface PartitionRead {
   wanted: WantedPartition;
@@ -73,12 +75,9 @@ export async function readPartitions(services: BrokerServices, wanted: readonly 
   let firstData = true;
   const fromFollowers = o.version >= FOLLOWER_READS_FROM_VERSION;
   const selector = services.config.str('replica.selector.class');
-  const out: PartitionRead[] = [];
-  // one partition after another: the response limit is shared in request order, as Kafka does
-  for (const w of wanted) out.push(await readOne(w));
-  return out;
-
-  async function readOne(w: WantedPartition): Promise<PartitionRead> {
+  // In place, in request order: errors, redirections, and how many bytes each partition will
+  // take, so the response limit is shared as Kafka shares it (the first batch found is whole).
+  const planned = wanted.map((w): PartitionRead & { plan?: LogReadPlan } => {
     const partition = w.topic === undefined ? undefined : services.replicas.readable(w.topic, w.partition, fromFollowers);
     const error = lookupError(services, w, o.version, partition);
     if (error !== ErrorCode.NONE || !partition) return { wanted: w, partition, data: emptyData(w.partition, error, partition), bytes: 0 };
@@ -94,23 +93,38 @@ export async function readPartitions(services: BrokerServices, wanted: readonly 
         data.preferredReadReplica = preferredReadReplica(partition, selector, o.clientRack ?? '', w.fetchOffset, services.metadata.brokers(), services.clock.now());
         if (data.preferredReadReplica >= 0) return { wanted: w, partition, data, bytes: 0 };
       }
-      const maxBytes = Math.min(w.maxBytes, budget);
-      const r = await partition.readAsync(w.fetchOffset, maxBytes, firstData, limit);
-      let records = r.records;
-      if (records.length > 0 && o.version < 4) records = downConvertBatches(records, o.version < 2 ? 0 : 1);
-      data.records = records;
-      if (records.length > 0) {
+      const plan = partition.log.planRead(w.fetchOffset, Math.min(w.maxBytes, budget), limit, firstData);
+      if (plan.length > 0) {
         firstData = false;
-        budget = Math.max(0, budget - records.length);
+        budget = Math.max(0, budget - plan.length);
       }
-      data.abortedTransactions = o.readCommitted
-        ? partition.log.abortedTransactions(w.fetchOffset, r.nextOffset).map((a) => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) }))
-        : null;
-      return { wanted: w, partition, data, bytes: records.length };
+      return { wanted: w, partition, data, bytes: 0, plan };
     } catch (e) {
-      data.errorCode = kafkaErrorCodeOf(e) ?? ErrorCode.UNKNOWN_SERVER_ERROR;
-      if (data.errorCode === ErrorCode.UNKNOWN_SERVER_ERROR) services.logger.error({ err: e, topic: w.topic, partition: w.partition }, 'fetch failed');
-      return { wanted: w, partition, data, bytes: 0 };
+      return failedRead(services, w, partition, data, e);
     }
-  }
+  });
+  // Off the event loop, all partitions at once: the record bytes.
+  return Promise.all(planned.map(async (r): Promise<PartitionRead> => {
+    const { plan, ...read } = r;
+    if (!plan || !r.partition) return read;
+    try {
+      const got = await r.partition.log.readPlanned(plan);
+      let records = got.records;
+      if (records.length > 0 && o.version < 4) records = downConvertBatches(records, o.version < 2 ? 0 : 1);
+      read.data.records = records;
+      read.bytes = records.length;
+      read.data.abortedTransactions = o.readCommitted
+        ? r.partition.log.abortedTransactions(r.wanted.fetchOffset, got.nextOffset).map((a) => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) }))
+        : null;
+      return read;
+    } catch (e) {
+      return failedRead(services, r.wanted, r.partition, read.data, e);
+    }
+  }));
+}
+
+function failedRead(services: BrokerServices, w: WantedPartition, partition: Partition, data: FetchResponsePartitionData, e: unknown): PartitionRead {
+  data.errorCode = kafkaErrorCodeOf(e) ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+  if (data.errorCode === ErrorCode.UNKNOWN_SERVER_ERROR) services.logger.error({ err: e, topic: w.topic, partition: w.partition }, 'fetch failed');
+  return { wanted: w, partition, data, bytes: 0 };
 }

@@ -27,7 +27,7 @@
 import type { Clock } from '../../common/clock.js';
 import { StorageIoError, type FileSystem, type WriteGroup } from '../fs/file-system.js';
 import type { LogConfig } from '../log-config.js';
-import { LogSegment, type SegmentConfig } from '../segment/log-segment.js';
+import { LogSegment, type SegmentConfig, type SegmentReadPlan } from '../segment/log-segment.js';
 import { StorageError } from '../storage-error.js';
 import { assignOffsets, readAssignedOffsets, splitAndCheck, type BatchBounds, type ValidatedAppend } from './append-validator.js';
 import { LeaderEpochCache } from '../checkpoints/leader-epoch-cache.js';
@@ -44,6 +44,15 @@ export interface AppendResult extends ValidatedAppend {
   logStartOffset: number;
   /** The batch repeats one an idempotent producer already wrote: nothing was written. */
   duplicate: boolean;
+}
+
+/** A read found by `planRead`: at most `length` bytes from `segment` (none when it has no segment). */
+export interface LogReadPlan {
+  offset: number;
+  length: number;
+  limit: number;
+  segment?: LogSegment;
+  plan?: SegmentReadPlan;
 }
 
 export interface LogReadResult {
@@ -403,28 +412,41 @@ export class PartitionLog {
    * headers); errors take the log offline as in `read`.
    */
   async readAsync(offset: number, maxBytes: number, maxOffset = this.logEndOffset, minOneBatch = true): Promise<LogReadResult> {
-    const planned = this.guard(() => {
+    return this.readPlanned(this.planRead(offset, maxBytes, maxOffset, minOneBatch));
+  }
+
+  /**
+   * The in-place half of `readAsync`: which segment bytes a read would return (at most
+   * `plan.length` of them), so that a fetch can share its byte limit between partitions before
+   * any bytes are read. Throws OFFSET_OUT_OF_RANGE like `read`.
+   */
+  planRead(offset: number, maxBytes: number, maxOffset = this.logEndOffset, minOneBatch = true): LogReadPlan {
+    return this.guard(() => {
       if (offset < this.logStart || offset > this.logEndOffset) {
         throw new StorageError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside [${this.logStart}, ${this.logEndOffset}]`);
       }
       const limit = Math.min(maxOffset, this.logEndOffset);
       for (const seg of this.segments.from(offset)) {
         if (seg.baseOffset >= limit) break;
-        const from = Math.max(offset, seg.baseOffset);
-        if (seg.nextOffset > from) return { seg, from, limit };
+        const plan = seg.planRead(Math.max(offset, seg.baseOffset), maxBytes, limit, minOneBatch);
+        if (plan) return { offset, length: plan.length, segment: seg, plan, limit };
       }
-      return undefined;
+      return { offset, length: 0, limit };
     });
-    if (!planned) return { records: Buffer.alloc(0), nextOffset: offset };
+  }
+
+  /** Reads what `planRead` found, off the event loop. */
+  async readPlanned(p: LogReadPlan): Promise<LogReadResult> {
+    if (!p.segment || !p.plan) return { records: Buffer.alloc(0), nextOffset: p.offset };
+    this.checkOnline();
     let r;
     try {
-      r = await planned.seg.readAsync(planned.from, maxBytes, planned.limit, minOneBatch);
+      r = await p.segment.readPlanned(p.plan, p.limit);
     } catch (e) {
       if (e instanceof StorageIoError && !this.isOffline) this.goOffline(e);
       throw e;
     }
-    // a read that found nothing (a segment emptied meanwhile) falls back to the in-place read
-    return r ? { records: r.records, nextOffset: r.nextOffset } : this.read(offset, maxBytes, maxOffset, minOneBatch);
+    return r ? { records: r.records, nextOffset: r.nextOffset } : { records: Buffer.alloc(0), nextOffset: p.offset };
   }
 
   /**

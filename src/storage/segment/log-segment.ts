@@ -46,6 +46,13 @@ export interface SegmentRead {
   nextOffset: number;
 }
 
+/** Where a read of whole batches starts in the segment, how many bytes it takes at most, and the first batch's base offset. */
+export interface SegmentReadPlan {
+  position: number;
+  length: number;
+  baseOffset: number;
+}
+
 export interface RecoveryResult {
   validBytes: number;
   truncatedBytes: number;
@@ -207,16 +214,24 @@ export class LogSegment {
    */
   async readAsync(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): Promise<SegmentRead | undefined> {
     const plan = this.planRead(offset, maxBytes, maxOffset, minOneBatch);
-    if (!plan) return undefined;
+    return plan ? this.readPlanned(plan, maxOffset) : undefined;
+  }
+
+  /** Reads what `planRead` found, off the event loop; whole batches below `maxOffset`. */
+  async readPlanned(plan: SegmentReadPlan, maxOffset: number): Promise<SegmentRead | undefined> {
     const buf = Buffer.allocUnsafe(plan.length);
     return this.wholeBatches(buf, await this.log.readAsync(buf, 0, buf.length, plan.position), plan.baseOffset, maxOffset);
   }
 
-  /** Where a read starts and how many bytes it takes, or undefined when it returns nothing. */
-  private planRead(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): { position: number; length: number; baseOffset: number } | undefined {
+  /** Where a read starts and how many bytes it takes (at most), or undefined when it returns nothing. */
+  planRead(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): SegmentReadPlan | undefined {
     const found = this.positionOf(offset);
     if (!found || found.baseOffset >= maxOffset) return undefined;
-    const limit = Math.min(this.size - found.position, Math.max(maxBytes, 0));
+    // batches from maxOffset on are not returned: do not read them (a read_committed fetch may
+    // stop far below the segment's end)
+    const stop = maxOffset < this.nextOffset ? this.positionOf(maxOffset) : undefined;
+    const end = stop ? (stop.baseOffset >= maxOffset ? stop.position : stop.position + this.readHeader(stop.position)!.size) : this.size;
+    const limit = Math.min(end - found.position, Math.max(maxBytes, 0));
     const first = this.readHeader(found.position)!;
     const wanted = minOneBatch ? Math.max(limit, first.size) : limit;
     if (wanted < first.size) return undefined;
