@@ -16,8 +16,9 @@
  *
  * Waiting: `written()` resolves once every operation issued to the queue so far has reached the
  * operating system (what acks=1 needs); `sync()` waits for that, then runs fdatasync on the file
- * while later writes go on. `close()` with operations outstanding closes the descriptor once they
- * are done.
+ * while later writes go on. `readAsync` reads on the thread pool and lays over the operations
+ * outstanding when it was called. `close()` with operations or reads outstanding closes the
+ * descriptor once they are done (its number must not be reused under them).
  *
  * Failure: the first failed operation fails the queue: its waiters reject, and every later call
  * on any of its files throws the same StorageIoError (the log then goes offline).
@@ -100,7 +101,7 @@ export class WriteBehindQueue implements WriteGroup {
     }
     const done = this.ops.splice(0, count);
     this.settled += count;
-    for (const op of done) op.file.settled(op);
+    for (const op of done) op.file.settled();
     if (this.waiters.length > 0) {
       const ready = this.waiters.filter((w) => w.seq <= this.settled);
       this.waiters = this.waiters.filter((w) => w.seq > this.settled);
@@ -224,7 +225,7 @@ export class WriteBehindFileHandle implements FileHandle {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.unsettled.length === 0 && this.readsInFlight === 0) this.closeFd();
+    this.closeIfIdle();
   }
 
   /** A closed file lets its descriptor go once no operation or read needs it. */
@@ -232,8 +233,8 @@ export class WriteBehindFileHandle implements FileHandle {
     if (this.closed && (this.unsettled.length === 0 || this.queue.failure) && this.readsInFlight === 0) this.closeQuietly();
   }
 
-  /** The queue carried out `op` (this file's oldest unsettled operation). */
-  settled(_op: QueuedOp): void {
+  /** The queue carried out this file's oldest unsettled operation. */
+  settled(): void {
     this.unsettled.shift();
     this.closeIfIdle();
   }
