@@ -27,7 +27,7 @@ import { NO_RESPONSE, type ClientInfo, type RequestContext } from '../handlers/a
 import type { BrokerServices } from '../services.js';
 
 /** Bytes of requests one connection may have awaiting responses before reading pauses. */
-const MAX_QUEUED_REQUEST_BYTES = 16 << 20;
+const MAX_QUEUED_REQUEST_BYTES = 4 << 20;
 
 interface Slot {
   /** The request's size on the wire. */
