@@ -24,6 +24,7 @@ import { isrUpdater } from './replica/isr-updater.js';
 import type { BrokerServices } from './services.js';
 import { TopicManager } from './topics/topic-manager.js';
 import { ReassignmentManager } from './topics/reassignment-manager.js';
+import { ReadBufferPool } from '../storage/read-buffer-pool.js';
 import { groupCoordinatorFromConfig, transactionCoordinatorFromConfig } from './coordinator/coordinators-from-config.js';
 import { ProducerIdManager } from './producer/producer-id-manager.js';
 import type { TransactionCoordinator } from './txn/transaction-coordinator.js';
@@ -127,6 +128,7 @@ export class Broker {
       nodeId, config, dynamicConfig, clock, logger, metadata, logs, replicas, topics, reassignments, groups, producerIds,
       transactions, transactionLog: transactions.topicLog,
       fetchSessions: new FetchSessionCache(clock),
+      readBuffers: new ReadBufferPool(),
       handlers: buildHandlerRegistry(),
     };
     if (loaded > 0) logger.info({ records: loaded, groups: groups.all().length }, 'consumer groups loaded');

@@ -13,6 +13,7 @@ import type { ReplicaManager } from './replica/replica-manager.js';
 import type { TopicManager } from './topics/topic-manager.js';
 import type { ReassignmentManager } from './topics/reassignment-manager.js';
 import type { FetchSessionCache } from './fetch/fetch-session-cache.js';
+import type { ReadBufferPool } from '../storage/read-buffer-pool.js';
 import type { GroupCoordinator } from './group/group-coordinator.js';
 import type { InternalTopicLog } from './coordinator/internal-topic-log.js';
 import type { ProducerIdManager } from './producer/producer-id-manager.js';
@@ -47,6 +48,8 @@ export interface BrokerServices {
   topics: TopicManager;
   reassignments: ReassignmentManager;
   fetchSessions: FetchSessionCache;
+  /** Buffers fetches read record bytes into, given back once each response is written. */
+  readBuffers: ReadBufferPool;
   handlers: HandlerRegistry;
   groups: GroupCoordinator;
   producerIds: ProducerIdManager;

@@ -40,6 +40,8 @@ export interface ReadOptions {
   readCommitted: boolean;
   /** The consumer's rack (Fetch v11+ RackId), '' when it names none. */
   clientRack?: string;
+  /** Gives the buffers record bytes are read into (pooled ones, returned after the response is written). */
+  allocate?: (length: number) => Buffer;
 }
 
 /** Consumers may read from followers from Fetch v11 (they carry client metadata), as in Kafka. */
@@ -108,7 +110,7 @@ export async function readPartitions(services: BrokerServices, wanted: readonly 
     const { plan, ...read } = r;
     if (!plan || !r.partition) return read;
     try {
-      const got = await r.partition.log.readPlanned(plan);
+      const got = await r.partition.log.readPlanned(plan, o.allocate);
       let records = got.records;
       if (records.length > 0 && o.version < 4) records = downConvertBatches(records, o.version < 2 ? 0 : 1);
       read.data.records = records;

@@ -13,6 +13,25 @@ import type { BrokerServices } from '../services.js';
 /** Returned by a handler when the request gets no response (Produce with acks=0). */
 export const NO_RESPONSE = Symbol('no response');
 
+const afterWrite = new WeakMap<object, () => void>();
+
+/**
+ * Registers `done` to run once `response` has been written to the client's socket (or the
+ * connection is gone): what holds buffers that must outlive the write, such as pooled read
+ * buffers, gives them back there.
+ */
+export function onceWritten(response: object, done: () => void): void {
+  afterWrite.set(response, done);
+}
+
+/** The callback registered for `response`, removed from the registry. */
+export function takeOnceWritten(response: unknown): (() => void) | undefined {
+  if (typeof response !== 'object' || response === null) return undefined;
+  const done = afterWrite.get(response);
+  afterWrite.delete(response);
+  return done;
+}
+
 export interface ClientInfo {
   address: string;
   port: number;

@@ -18,7 +18,7 @@ import { readPartitions, type PartitionRead } from '../fetch/fetch-reader.js';
 import { fetchingReplica, serveReplicaFetch } from '../fetch/replica-fetch.js';
 import { waitForData } from '../fetch/wait-for-data.js';
 import type { Partition } from '../replica/partition.js';
-import { defineHandler, type RequestContext } from './api-handler.js';
+import { defineHandler, onceWritten, type RequestContext } from './api-handler.js';
 
 function changed(r: PartitionRead): boolean {
   const e = r.wanted.entry;
@@ -54,8 +54,8 @@ function group(reads: PartitionRead[], version: number): TopicOut[] {
   return out;
 }
 
-function read(ctx: RequestContext, fc: FetchContext, maxBytes: number, readCommitted: boolean, clientRack: string): Promise<PartitionRead[]> {
-  return readPartitions(ctx.services, fc.wanted, { version: ctx.apiVersion, maxBytes, readCommitted, clientRack });
+function read(ctx: RequestContext, fc: FetchContext, maxBytes: number, readCommitted: boolean, clientRack: string, allocate: (length: number) => Buffer): Promise<PartitionRead[]> {
+  return readPartitions(ctx.services, fc.wanted, { version: ctx.apiVersion, maxBytes, readCommitted, clientRack, allocate });
 }
 
 export const fetchHandler = defineHandler({
@@ -74,8 +74,16 @@ export const fetchHandler = defineHandler({
     const maxBytes = Math.min(v >= 3 ? (request.maxBytes ?? cap) : cap, cap);
     const readCommitted = v >= 4 && request.isolationLevel === 1;
     const clientRack = v >= 11 ? (request.rackId ?? '') : '';
+    // record bytes are read into pooled buffers, given back once the response is on the socket
+    const pool = ctx.services.readBuffers;
+    const acquired: Buffer[] = [];
+    const allocate = (length: number): Buffer => {
+      const b = pool.acquire(length);
+      acquired.push(b);
+      return b;
+    };
     const deadline = ctx.services.clock.now() + Math.max(0, request.maxWaitMs);
-    let reads = await read(ctx, fc, maxBytes, readCommitted, clientRack);
+    let reads = await read(ctx, fc, maxBytes, readCommitted, clientRack, allocate);
     for (;;) {
       const bytes = reads.reduce((n, r) => n + r.bytes, 0);
       // an error or a redirection to another replica is answered at once, as Kafka does
@@ -84,10 +92,12 @@ export const fetchHandler = defineHandler({
       if (bytes >= request.minBytes || answerNow || remaining <= 0 || fc.wanted.length === 0) break;
       const partitions = reads.map((r) => r.partition).filter((p): p is Partition => p !== undefined);
       await waitForData(partitions, remaining, ctx.services.clock);
-      reads = await read(ctx, fc, maxBytes, readCommitted, clientRack);
+      reads = await read(ctx, fc, maxBytes, readCommitted, clientRack, allocate);
     }
     const shown = fc.incremental ? reads.filter(changed) : reads;
     remember(reads);
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: fc.sessionId, responses: group(shown, v) };
+    const response: FetchResponse = { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: fc.sessionId, responses: group(shown, v) };
+    if (acquired.length > 0) onceWritten(response, () => { for (const b of acquired) pool.release(b); });
+    return response;
   },
 });

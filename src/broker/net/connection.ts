@@ -23,7 +23,7 @@ import { decodeRequestBody, decodeRequestFrameHeader, encodeResponseFrame } from
 import { ApiKey } from '../../protocol/generated/api-registry.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { Logger } from '../../common/logger.js';
-import { NO_RESPONSE, type ClientInfo, type RequestContext } from '../handlers/api-handler.js';
+import { NO_RESPONSE, takeOnceWritten, type ClientInfo, type RequestContext } from '../handlers/api-handler.js';
 import type { BrokerServices } from '../services.js';
 
 /** Bytes of requests one connection may have awaiting responses before reading pauses. */
@@ -194,7 +194,11 @@ export class Connection {
       }
       if (!wrote) this.socket.cork();
       wrote = true;
-      for (const c of chunks) if (!this.socket.write(c)) this.writeBlocked = true;
+      const written = takeOnceWritten(slot.response);
+      chunks.forEach((c, i) => {
+        const done = written && i === chunks.length - 1 ? (): void => written() : undefined;
+        if (!this.socket.write(c, done)) this.writeBlocked = true;
+      });
     }
     if (wrote) process.nextTick(() => this.socket.uncork());
     this.updateReading();

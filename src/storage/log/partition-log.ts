@@ -435,13 +435,13 @@ export class PartitionLog {
     });
   }
 
-  /** Reads what `planRead` found, off the event loop. */
-  async readPlanned(p: LogReadPlan): Promise<LogReadResult> {
+  /** Reads what `planRead` found, off the event loop, into a buffer from `allocate` (see LogSegment.readPlanned). */
+  async readPlanned(p: LogReadPlan, allocate?: (length: number) => Buffer): Promise<LogReadResult> {
     if (!p.segment || !p.plan) return { records: Buffer.alloc(0), nextOffset: p.offset };
     this.checkOnline();
     let r;
     try {
-      r = await p.segment.readPlanned(p.plan, p.limit);
+      r = await p.segment.readPlanned(p.plan, p.limit, allocate);
     } catch (e) {
       if (e instanceof StorageIoError && !this.isOffline) this.goOffline(e);
       throw e;

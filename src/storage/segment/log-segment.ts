@@ -217,10 +217,13 @@ export class LogSegment {
     return plan ? this.readPlanned(plan, maxOffset) : undefined;
   }
 
-  /** Reads what `planRead` found, off the event loop; whole batches below `maxOffset`. */
-  async readPlanned(plan: SegmentReadPlan, maxOffset: number): Promise<SegmentRead | undefined> {
-    const buf = Buffer.allocUnsafe(plan.length);
-    return this.wholeBatches(buf, await this.log.readAsync(buf, 0, buf.length, plan.position), plan.baseOffset, maxOffset);
+  /**
+   * Reads what `planRead` found, off the event loop; whole batches below `maxOffset`. `allocate`
+   * gives the buffer to read into (at least the length asked; a pool's, say).
+   */
+  async readPlanned(plan: SegmentReadPlan, maxOffset: number, allocate: (length: number) => Buffer = Buffer.allocUnsafe): Promise<SegmentRead | undefined> {
+    const buf = allocate(plan.length);
+    return this.wholeBatches(buf, await this.log.readAsync(buf, 0, plan.length, plan.position), plan.baseOffset, maxOffset);
   }
 
   /** Where a read starts and how many bytes it takes (at most), or undefined when it returns nothing. */
