@@ -18,7 +18,7 @@ export class ReadBufferPool {
   private readonly free = new Map<number, Buffer[]>();
   private pooledBytes = 0;
 
-  constructor(private readonly maxPooledBytes = 32 * 1024 * 1024) {}
+  constructor(private readonly maxPooledBytes = 16 * 1024 * 1024) {}
 
   private static sizeFor(length: number): number {
     let size = MIN_SIZE;
