@@ -87,7 +87,6 @@ export const produceHandler = defineHandler({
   async handle(request, ctx) {
     const { replicas, logger } = ctx.services;
     const acks = request.acks;
-    const pending: Pending[] = [];
     const appended: Pending[] = [];
     const responses = request.topicData.map((topic) => ({
       name: topic.name,
@@ -99,7 +98,6 @@ export const produceHandler = defineHandler({
         try {
           const { out, lastOffset } = appendOne(ctx, partition, pd.records, acks);
           if (out.errorCode === ErrorCode.NONE) appended.push({ out, partition, lastOffset });
-          if (acks === -1 && out.errorCode === ErrorCode.NONE) pending.push({ out, partition, lastOffset });
           return out;
         } catch (e) {
           const code = kafkaErrorCodeOf(e);
@@ -115,7 +113,8 @@ export const produceHandler = defineHandler({
     // the operating system, so a producer cannot queue up more than the disk takes
     if (appended.length > 0) await awaitWritten(appended);
     if (acks === 0) return NO_RESPONSE;
-    if (pending.length > 0) await awaitCommitted(pending.filter((p) => p.out.errorCode === ErrorCode.NONE), request.timeoutMs);
+    const written = appended.filter((p) => p.out.errorCode === ErrorCode.NONE);
+    if (acks === -1 && written.length > 0) await awaitCommitted(written, request.timeoutMs);
     return { responses, throttleTimeMs: 0 };
   },
 });

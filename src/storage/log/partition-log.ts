@@ -392,18 +392,9 @@ export class PartitionLog {
    * Throws OFFSET_OUT_OF_RANGE when offset lies outside [log start, log end].
    */
   read(offset: number, maxBytes: number, maxOffset = this.logEndOffset, minOneBatch = true): LogReadResult {
-    return this.guard(() => {
-      if (offset < this.logStart || offset > this.logEndOffset) {
-        throw new StorageError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside [${this.logStart}, ${this.logEndOffset}]`);
-      }
-      const limit = Math.min(maxOffset, this.logEndOffset);
-      for (const seg of this.segments.from(offset)) {
-        if (seg.baseOffset >= limit) break;
-        const r = seg.read(Math.max(offset, seg.baseOffset), maxBytes, limit, minOneBatch);
-        if (r) return { records: r.records, nextOffset: r.nextOffset };
-      }
-      return { records: Buffer.alloc(0), nextOffset: offset };
-    });
+    const p = this.planRead(offset, maxBytes, maxOffset, minOneBatch);
+    const r = p.segment && p.plan ? this.guard(() => p.segment!.readPlannedNow(p.plan!, p.limit)) : undefined;
+    return r ? { records: r.records, nextOffset: r.nextOffset } : { records: Buffer.alloc(0), nextOffset: offset };
   }
 
   /**

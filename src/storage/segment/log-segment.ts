@@ -203,22 +203,18 @@ export class LogSegment {
    */
   read(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): SegmentRead | undefined {
     const plan = this.planRead(offset, maxBytes, maxOffset, minOneBatch);
-    if (!plan) return undefined;
+    return plan ? this.readPlannedNow(plan, maxOffset) : undefined;
+  }
+
+  /** Reads what `planRead` found, in place; whole batches below `maxOffset`. */
+  readPlannedNow(plan: SegmentReadPlan, maxOffset: number): SegmentRead | undefined {
     const buf = Buffer.allocUnsafe(plan.length);
     return this.wholeBatches(buf, this.log.read(buf, 0, buf.length, plan.position), plan.baseOffset, maxOffset);
   }
 
   /**
-   * The same read with the bulk of the bytes read off the event loop (only the index lookup and a
-   * few batch headers are read in place); what it returns is the segment as it stood when called.
-   */
-  async readAsync(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): Promise<SegmentRead | undefined> {
-    const plan = this.planRead(offset, maxBytes, maxOffset, minOneBatch);
-    return plan ? this.readPlanned(plan, maxOffset) : undefined;
-  }
-
-  /**
-   * Reads what `planRead` found, off the event loop; whole batches below `maxOffset`. `allocate`
+   * Reads what `planRead` found, off the event loop (what it returns is the segment as it stood
+   * when called); whole batches below `maxOffset`. `allocate`
    * gives the buffer to read into (at least the length asked; a pool's, say).
    */
   async readPlanned(plan: SegmentReadPlan, maxOffset: number, allocate: (length: number) => Buffer = Buffer.allocUnsafe): Promise<SegmentRead | undefined> {
