@@ -9,7 +9,10 @@
  * its defaults (acks=all on one broker waits for fsync). Loads: 1 KiB and 100 B records, linger
  * 5 ms, 64 KiB batches. Runs alternate between the brokers, ROUNDS rounds, medians reported with
  * the broker's CPU seconds per MiB (all its threads, from /proc) and its peak RSS. The machine's
- * loopback, buffered-write and fsync rates are measured in the same run.
+ * loopback, buffered-write and fsync rates are measured in the same run, and during every workload
+ * the broker's, the load generator's and the whole machine's CPU use (bench/broker/cpu-usage.ts),
+ * which says whether the cores were the limit. The latency probe sleeps between sends (a spinning
+ * sender would hold Python's GIL and delay its own consumer thread by the switch interval).
  *
  *   npm run build && KAFKA_HOME=/path/to/kafka node dist/bench/versus-kafka.bench.js [records=300000] [rounds=3]
  */
@@ -17,6 +20,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { machineBusySeconds, machineCpu, processCpuSeconds, reapedChildrenCpuSeconds } from './broker/cpu-usage.js';
 import { diskWriteMBps, loopbackMBps } from './broker/machine-limits.js';
 
 const records = Number(process.argv[2] ?? 300_000);
@@ -32,11 +36,6 @@ interface Broker {
   bootstrap: string;
   pid: number;
   stop(): Promise<void>;
-}
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function peakRssMiB(pid: number): number {
@@ -91,34 +90,58 @@ async function startKafka(home: string, port: number, zkPort: number): Promise<{
   return { kafka: { name: 'Kafka', bootstrap, pid: kafka.pid!, stop: stopper(kafka, 'SIGTERM') }, zk: stopper(zk, 'SIGTERM') };
 }
 
-function rdkafka(bootstrap: string, args: string[]): number {
+interface LoadRun {
+  /** Seconds the generator measured itself: from its first send (producing) or first received message (consuming) to the last. */
+  seconds: number;
+  /** Seconds the whole generator process took, client start-up and shutdown included. */
+  wallSeconds: number;
+}
+
+function rdkafka(bootstrap: string, args: string[]): LoadRun {
   const started = process.hrtime.bigint();
-  const r = spawnSync(perf, ['-b', bootstrap, '-q', ...args], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+  const r = spawnSync(perf, ['-b', bootstrap, '-q', ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
   if (r.status !== 0) throw new Error(`rdkafka_performance ${args.join(' ')}: ${r.stderr?.toString()}`);
-  return Number(process.hrtime.bigint() - started) / 1e9;
+  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const summary = r.stdout.toString().split('\n').filter((l) => / (produced|consumed) in \d+ms/.test(l) || /delivered .* in \d+ms/.test(l)).pop();
+  const ms = summary ? Number(/ in (\d+)ms/.exec(summary)![1]) : 0;
+  return { seconds: ms > 0 ? ms / 1000 : wallSeconds, wallSeconds };
 }
 
 interface Sample {
   recPerSec: number;
   mibPerSec: number;
   cpuMsPerMiB: number;
+  /** The broker's CPU time as a share of one core over the generator's measured window. */
+  brokerCores: number;
+  /** The load generator's CPU time as a share of one core, same window. */
+  loadCores: number;
+  /** Share of all the machine's cores that were busy, same window. */
+  machineBusy: number;
 }
 
-function measure(b: Broker, count: number, size: number, run: () => number): Sample {
-  const before = cpuSeconds(b.pid);
-  const seconds = run();
-  const cpu = cpuSeconds(b.pid) - before;
+function measure(b: Broker, count: number, size: number, run: () => LoadRun): Sample {
+  const before = processCpuSeconds(b.pid);
+  const loadBefore = reapedChildrenCpuSeconds();
+  const machineBefore = machineCpu();
+  const { seconds } = run();
+  const machineAfter = machineCpu();
+  const cpu = processCpuSeconds(b.pid) - before;
+  const load = reapedChildrenCpuSeconds() - loadBefore;
   const mib = (count * size) / (1 << 20);
-  return { recPerSec: count / seconds, mibPerSec: mib / seconds, cpuMsPerMiB: (cpu * 1000) / mib };
+  return {
+    recPerSec: count / seconds, mibPerSec: mib / seconds, cpuMsPerMiB: (cpu * 1000) / mib,
+    brokerCores: cpu / seconds, loadCores: load / seconds,
+    machineBusy: Math.min(1, machineBusySeconds(machineBefore, machineAfter) / (seconds * machineAfter.cores)),
+  };
 }
 
 interface Workload {
   name: string;
   size: number;
   count: number;
-  run(b: Broker, topic: string): number;
-  /** A topic already holding `count` records of `size` bytes (consumption). */
-  needsData?: boolean;
+  run(b: Broker, topic: string): LoadRun;
+  /** Fills the topic first, unmeasured (consumption). */
+  prepare?(b: Broker, topic: string): void;
 }
 
 const partitions = Array.from({ length: PARTITIONS }, (_, i) => ['-p', String(i)]).flat();
@@ -127,14 +150,16 @@ const WORKLOADS: Workload[] = [
   { name: 'produce 1 KiB, acks=all', size: 1024, count: records, run: (b, t) => rdkafka(b.bootstrap, ['-P', '-t', t, '-s', '1024', '-c', String(records), '-a', '-1', ...LOAD]) },
   { name: 'produce 100 B, acks=1', size: 100, count: records * 3, run: (b, t) => rdkafka(b.bootstrap, ['-P', '-t', t, '-s', '100', '-c', String(records * 3), '-a', '1', ...LOAD]) },
   {
-    name: 'consume 1 KiB from the start', size: 1024, count: records, needsData: true,
-    run: (b, t) => rdkafka(b.bootstrap, ['-C', '-t', t, ...partitions, '-o', 'beginning', '-c', String(records), '-X', 'fetch.wait.max.ms=100']),
+    name: 'consume 1 KiB from the start', size: 1024, count: records * 3,
+    prepare: (b, t) => void rdkafka(b.bootstrap, ['-P', '-t', t, '-s', '1024', '-c', String(records * 3), '-a', '1', ...LOAD]),
+    run: (b, t) => rdkafka(b.bootstrap, ['-C', '-t', t, ...partitions, '-o', 'beginning', '-c', String(records * 3), '-X', 'fetch.wait.max.ms=100']),
   },
 ];
 
 const LATENCY_PROBE = `
 import json, sys, time, threading
 from confluent_kafka import Producer, Consumer
+sys.setswitchinterval(0.0002)
 bootstrap, topic, rate, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 c = Consumer({"bootstrap.servers": bootstrap, "group.id": topic + "-probe", "auto.offset.reset": "earliest", "fetch.wait.max.ms": 5, "fetch.min.bytes": 1})
 c.subscribe([topic])
@@ -155,7 +180,8 @@ t = threading.Thread(target=consume); t.start()
 n = int(rate * seconds); start = time.perf_counter()
 for i in range(n):
     target = start + i / rate
-    while time.perf_counter() < target: p.poll(0)
+    wait = target - time.perf_counter()
+    if wait > 0: time.sleep(wait)
     p.produce(topic, repr(time.perf_counter()).encode()); p.poll(0)
 p.flush(30)
 time.sleep(1.0); done.set(); t.join(); c.close()
@@ -190,6 +216,10 @@ function fsyncRate(dir: string): number {
   return n;
 }
 
+function pct(share: number): string {
+  return `${(share * 100).toFixed(0)}%`;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -222,18 +252,24 @@ async function main(): Promise<void> {
       for (const w of WORKLOADS) {
         const order = round % 2 === 0 ? brokers : [...brokers].reverse();
         for (const b of order) {
-          // the consumer reads the topic the 1 KiB acks=1 run of the same round wrote
-          const topic = `vs-${w.needsData ? 0 : WORKLOADS.indexOf(w)}-r${round}`;
+          const topic = `vs-${WORKLOADS.indexOf(w)}-r${round}`;
+          w.prepare?.(b, topic);
           const s = measure(b, w.count, w.size, () => w.run(b, topic));
           const byBroker = results.get(w.name) ?? new Map<string, Sample[]>();
           byBroker.set(b.name, [...(byBroker.get(b.name) ?? []), s]);
           results.set(w.name, byBroker);
-          console.log(`  round ${round + 1} ${w.name} on ${b.name}: ${s.recPerSec.toFixed(0)} rec/s, ${s.mibPerSec.toFixed(0)} MiB/s, ${s.cpuMsPerMiB.toFixed(1)} ms CPU per MiB`);
+          console.log(`  round ${round + 1} ${w.name} on ${b.name}: ${s.recPerSec.toFixed(0)} rec/s, ${s.mibPerSec.toFixed(0)} MiB/s, ${s.cpuMsPerMiB.toFixed(1)} ms CPU per MiB; broker ${pct(s.brokerCores)} of a core, load ${pct(s.loadCores)}, machine ${pct(s.machineBusy)} busy`);
         }
       }
     }
-    const lat = brokers.map((b) => ({ b, l: latency(b, 'vs-latency') }));
-    console.log(`\nmedians of ${rounds} rounds, ${records} records (100 B: ${records * 3})\n`);
+    // Each probe starts with the page cache written back (sync(1)): after gigabytes of unflushed
+    // writes, ext4's first fdatasyncs write back everyone's dirty data, which a broker that
+    // fsyncs for acks=all pays and one that does not is spared (docs/benchmarks.md).
+    const lat = brokers.map((b) => {
+      spawnSync('sync');
+      return { b, l: latency(b, 'vs-latency') };
+    });
+    console.log(`\nmedians of ${rounds} rounds, ${records} records (100 B and consume: ${records * 3}); rates as the generator measured them (first send or first received record to the last)\n`);
     console.log(`| workload | ${brokers.map((b) => `${b.name} rec/s, MiB/s`).join(' | ')} |${brokers.length > 1 ? ' Gregor / Kafka |' : ''} ${brokers.map((b) => `${b.name} CPU ms/MiB`).join(' | ')} |${brokers.length > 1 ? ' CPU Gregor / Kafka |' : ''}`);
     console.log(`|---|${brokers.map(() => '---:').join('|')}|${brokers.length > 1 ? '---:|' : ''}${brokers.map(() => '---:').join('|')}|${brokers.length > 1 ? '---:|' : ''}`);
     for (const w of WORKLOADS) {
@@ -244,6 +280,16 @@ async function main(): Promise<void> {
       const ratio = m.length > 1 ? ` ${(m[0]!.rec / m[1]!.rec).toFixed(2)} |` : '';
       const cpuRatio = m.length > 1 ? ` ${(m[0]!.cpu / m[1]!.cpu).toFixed(2)} |` : '';
       console.log(`| ${w.name} | ${m.map((x) => `${x.rec.toFixed(0)}, ${x.mib.toFixed(0)}`).join(' | ')} |${ratio} ${m.map((x) => x.cpu.toFixed(1)).join(' | ')} |${cpuRatio}`);
+    }
+    console.log(`\nCPU during each workload (medians): broker and load generator as shares of one core, the machine as a share of all ${machineCpu().cores} cores\n`);
+    console.log(`| workload | ${brokers.map((b) => `${b.name}: broker, load, machine busy`).join(' | ')} |`);
+    console.log(`|---|${brokers.map(() => '---:').join('|')}|`);
+    for (const w of WORKLOADS) {
+      const cells = brokers.map((b) => {
+        const s = results.get(w.name)!.get(b.name)!;
+        return `${pct(median(s.map((x) => x.brokerCores)))}, ${pct(median(s.map((x) => x.loadCores)))}, ${pct(median(s.map((x) => x.machineBusy)))}`;
+      });
+      console.log(`| ${w.name} | ${cells.join(' | ')} |`);
     }
     for (const { b, l } of lat) if (l) console.log(`end-to-end latency on ${b.name} (1,000 msg/s, acks=all, ${l.count} samples): p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, p99.9 ${l.p999.toFixed(2)} ms`);
     for (const b of brokers) console.log(`peak RSS of ${b.name}: ${peakRssMiB(b.pid).toFixed(0)} MiB`);

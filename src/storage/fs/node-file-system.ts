@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import { StorageIoError, type FileHandle, type FileSystem, type OpenMode, type OpenOptions, type WriteGroup } from './file-system.js';
+import { fsyncSlots } from './sync-slots.js';
 import { WriteBehindFileHandle, WriteBehindQueue } from './write-behind-file.js';
 
 function wrap<T>(op: string, path: string, f: () => T): T {
@@ -19,7 +20,7 @@ function wrap<T>(op: string, path: string, f: () => T): T {
 class NodeFileHandle implements FileHandle {
   private closed = false;
   private fdClosed = false;
-  private readsInFlight = 0;
+  private poolOpsInFlight = 0;
 
   constructor(
     private readonly fd: number,
@@ -32,11 +33,11 @@ class NodeFileHandle implements FileHandle {
 
   readAsync(buf: Buffer, offset: number, length: number, position: number): Promise<number> {
     if (this.closed) return Promise.reject(new StorageIoError('read', this.path, new Error('file is closed')));
-    this.readsInFlight++;
+    this.poolOpsInFlight++;
     return new Promise<number>((resolve, reject) => {
       fs.read(this.fd, buf, offset, length, position, (err, n) => {
-        this.readsInFlight--;
-        if (this.closed && this.readsInFlight === 0) this.closeFd();
+        this.poolOpsInFlight--;
+        if (this.closed && this.poolOpsInFlight === 0) this.closeFd();
         if (err) reject(new StorageIoError('read', this.path, err));
         else resolve(n);
       });
@@ -62,9 +63,15 @@ class NodeFileHandle implements FileHandle {
     return Promise.resolve();
   }
 
+  /** fdatasync through the process-wide fsync slots; a close meanwhile waits for it. */
   sync(): Promise<void> {
-    return new Promise((resolve, reject) => {
+    if (this.closed) return Promise.reject(new StorageIoError('fsync', this.path, new Error('file is closed')));
+    this.poolOpsInFlight++;
+    return fsyncSlots.run(() => new Promise<void>((resolve, reject) => {
       fs.fdatasync(this.fd, (err) => (err ? reject(new StorageIoError('fsync', this.path, err)) : resolve()));
+    })).finally(() => {
+      this.poolOpsInFlight--;
+      if (this.closed && this.poolOpsInFlight === 0) this.closeFd();
     });
   }
 
@@ -72,7 +79,7 @@ class NodeFileHandle implements FileHandle {
     if (this.closed) return;
     this.closed = true;
     // a read still on the thread pool keeps the descriptor (its number must not be reused under it)
-    if (this.readsInFlight === 0) wrap('close', this.path, () => this.closeFd());
+    if (this.poolOpsInFlight === 0) wrap('close', this.path, () => this.closeFd());
   }
 
   private closeFd(): void {

@@ -17,8 +17,9 @@
  * Waiting: `written()` resolves once every operation issued to the queue so far has reached the
  * operating system (what acks=1 needs); `sync()` waits for that, then runs fdatasync on the file
  * while later writes go on. `readAsync` reads on the thread pool and lays over the operations
- * outstanding when it was called. `close()` with operations or reads outstanding closes the
- * descriptor once they are done (its number must not be reused under them).
+ * outstanding when it was called. `close()` with operations, reads or an fsync outstanding closes
+ * the descriptor once they are done (its number must not be reused under them). Every fsync goes
+ * through the process-wide `fsyncSlots` (sync-slots.ts), so fsyncs never hold the whole pool.
  *
  * Failure: the first failed operation fails the queue: its waiters reject, and every later call
  * on any of its files throws the same StorageIoError (the log then goes offline).
@@ -29,6 +30,7 @@
  */
 import * as fs from 'node:fs';
 import { StorageIoError, type FileHandle, type WriteGroup } from './file-system.js';
+import { fsyncSlots } from './sync-slots.js';
 
 type FileOp = { kind: 'write'; buf: Buffer; position: number } | { kind: 'truncate'; length: number };
 type QueuedOp = FileOp & { file: WriteBehindFileHandle };
@@ -135,7 +137,7 @@ export class WriteBehindFileHandle implements FileHandle {
   private readonly unsettled: FileOp[] = [];
   private closed = false;
   private fdClosed = false;
-  private readsInFlight = 0;
+  private poolOpsInFlight = 0;
 
   constructor(
     readonly fd: number,
@@ -187,10 +189,10 @@ export class WriteBehindFileHandle implements FileHandle {
       return Promise.reject(e);
     }
     const ops = [...this.unsettled];
-    this.readsInFlight++;
+    this.poolOpsInFlight++;
     return new Promise<number>((resolve, reject) => {
       fs.read(this.fd, buf, offset, length, position, (err, fromDisk) => {
-        this.readsInFlight--;
+        this.poolOpsInFlight--;
         this.closeIfIdle();
         if (err) reject(new StorageIoError('read', this.path, err));
         else resolve(overlay(ops, buf, offset, length, position, fromDisk));
@@ -216,10 +218,14 @@ export class WriteBehindFileHandle implements FileHandle {
   }
 
   sync(): Promise<void> {
-    return this.queue.drained().then(() => new Promise<void>((resolve, reject) => {
+    this.poolOpsInFlight++;
+    return this.queue.drained().then(() => fsyncSlots.run(() => new Promise<void>((resolve, reject) => {
       if (this.fdClosed) return resolve();
       fs.fdatasync(this.fd, (err) => (err ? reject(new StorageIoError('fsync', this.path, err)) : resolve()));
-    }));
+    }))).finally(() => {
+      this.poolOpsInFlight--;
+      this.closeIfIdle();
+    });
   }
 
   close(): void {
@@ -230,7 +236,7 @@ export class WriteBehindFileHandle implements FileHandle {
 
   /** A closed file lets its descriptor go once no operation or read needs it. */
   private closeIfIdle(): void {
-    if (this.closed && (this.unsettled.length === 0 || this.queue.failure) && this.readsInFlight === 0) this.closeQuietly();
+    if (this.closed && (this.unsettled.length === 0 || this.queue.failure) && this.poolOpsInFlight === 0) this.closeQuietly();
   }
 
   /** The queue carried out this file's oldest unsettled operation. */
@@ -241,7 +247,7 @@ export class WriteBehindFileHandle implements FileHandle {
 
   /** The queue failed: nothing more will be written; a closed file lets its descriptor go. */
   queueFailed(): void {
-    if (this.closed && this.readsInFlight === 0) this.closeQuietly();
+    if (this.closed && this.poolOpsInFlight === 0) this.closeQuietly();
   }
 
   private closeFd(): void {
