@@ -4,7 +4,8 @@
  *
  *   meta.properties            version=1, cluster.id, node.id (as Kafka writes it)
  *   gregor-metadata.json       { "version": 1, "topics": [TopicMetadata, ...], "nextProducerId": "n",
- *                                "brokerConfigs": { "defaults": {...}, "byBroker": { "<id>": {...} } } }
+ *                                "brokerConfigs": { "defaults": {...}, "byBroker": { "<id>": {...} } },
+ *                                "entityConfigs": { "users": { "<name>": {...} }, "clients": {...}, "ips": {...} } }
  *
  * Every change is applied to the view at once and announced to the listeners, then the JSON is
  * rewritten atomically (temp file, fsync, rename, directory fsync); the change resolves once that
@@ -16,7 +17,7 @@
 import { writeFileAtomic, type FileSystem } from '../storage/fs/file-system.js';
 import { checkNodeId, newClusterId, readMetaProperties, writeMetaProperties } from './meta-properties.js';
 import {
-  StaleMetadataError, type BrokerEndpoint, type DynamicBrokerConfigs, type MetadataChange, type MetadataStore,
+  StaleMetadataError, type BrokerEndpoint, type DynamicBrokerConfigs, type EntityType, type MetadataChange, type MetadataStore,
   type PartitionMetadata, type PartitionUpdate, type TopicMetadata,
 } from '../broker/metadata/metadata-store.js';
 import { MetadataListeners } from './metadata-listeners.js';
@@ -29,6 +30,7 @@ interface Persisted {
   /** First producer id not yet handed out (a decimal string: it is an int64). */
   nextProducerId?: string;
   brokerConfigs?: DynamicBrokerConfigs;
+  entityConfigs?: Partial<Record<EntityType, Record<string, Record<string, string>>>>;
 }
 
 /** Topics written before partition epochs existed get epoch 0. */
@@ -40,6 +42,7 @@ export class EmbeddedMetadataStore implements MetadataStore {
   private topicsByName = new Map<string, TopicMetadata>();
   private nextProducerId = 0n;
   private brokerConfigs: DynamicBrokerConfigs = { defaults: {}, byBroker: {} };
+  private entities: Record<EntityType, Record<string, Record<string, string>>> = { users: {}, clients: {}, ips: {} };
   private queue: Promise<void> = Promise.resolve();
   private readonly listeners = new MetadataListeners();
 
@@ -64,6 +67,7 @@ export class EmbeddedMetadataStore implements MetadataStore {
       for (const t of persisted.topics) store.topicsByName.set(t.name, withEpochs(t));
       store.nextProducerId = BigInt(persisted.nextProducerId ?? '0');
       if (persisted.brokerConfigs) store.brokerConfigs = persisted.brokerConfigs;
+      if (persisted.entityConfigs) store.entities = { ...store.entities, ...persisted.entityConfigs };
     }
     return store;
   }
@@ -146,6 +150,18 @@ export class EmbeddedMetadataStore implements MetadataStore {
     return this.applied({ kind: 'brokerConfigs' });
   }
 
+  entityConfigs(entityType: EntityType): Record<string, Record<string, string>> {
+    return structuredClone(this.entities[entityType]);
+  }
+
+  setEntityConfigs(entityType: EntityType, name: string, configs: Record<string, string>): Promise<void> {
+    const next = { ...this.entities[entityType] };
+    if (Object.keys(configs).length === 0) delete next[name];
+    else next[name] = { ...configs };
+    this.entities = { ...this.entities, [entityType]: next };
+    return this.applied({ kind: 'entityConfigs', entityType, name });
+  }
+
   async allocateProducerIds(size: number): Promise<bigint> {
     const start = this.nextProducerId;
     this.nextProducerId += BigInt(size);
@@ -188,6 +204,7 @@ export class EmbeddedMetadataStore implements MetadataStore {
   private persist(): Promise<void> {
     const snapshot: Persisted = {
       version: 1, topics: this.topics(), nextProducerId: this.nextProducerId.toString(), brokerConfigs: this.brokerConfigs,
+      entityConfigs: this.entities,
     };
     const text = JSON.stringify(snapshot, null, 1);
     const write = this.queue.then(() => writeFileAtomic(this.fs, `${this.dir}/${METADATA_FILE}`, Buffer.from(text)));

@@ -60,7 +60,17 @@ export type MetadataChange =
   | { kind: 'topic'; name: string; before: TopicMetadata | undefined; after: TopicMetadata | undefined }
   | { kind: 'brokers'; before: BrokerEndpoint[]; after: BrokerEndpoint[] }
   | { kind: 'controller'; controllerId: number }
-  | { kind: 'brokerConfigs' };
+  | { kind: 'brokerConfigs' }
+  | { kind: 'entityConfigs'; entityType: EntityType; name: string };
+
+/**
+ * Kafka's client entities that carry settings of their own: users (SCRAM credentials, quotas),
+ * client ids and IP addresses (quotas). A user+client pair is the user entity named
+ * `<user>/clients/<client>`; `<default>` names the default entity, as in Kafka's config paths.
+ */
+export type EntityType = 'users' | 'clients' | 'ips';
+export const ENTITY_TYPES: readonly EntityType[] = ['users', 'clients', 'ips'];
+export const DEFAULT_ENTITY = '<default>';
 
 /** A partition change that applies only if the partition is still at `expectedEpoch`. */
 export interface PartitionUpdate {
@@ -130,6 +140,10 @@ export interface MetadataStore {
   dynamicBrokerConfigs(): DynamicBrokerConfigs;
   /** Replaces the dynamic settings of one broker (`nodeId`) or, with null, the cluster defaults. */
   setDynamicBrokerConfigs(nodeId: number | null, configs: Record<string, string>): Promise<void>;
+  /** Settings of every entity of a type, by entity name (empty entities are absent). */
+  entityConfigs(entityType: EntityType): Record<string, Record<string, string>>;
+  /** Replaces one entity's settings; an empty record removes the entity. */
+  setEntityConfigs(entityType: EntityType, name: string, configs: Record<string, string>): Promise<void>;
   /** Reserves `size` producer ids, durably and never twice; resolves to the first of them. */
   allocateProducerIds(size: number): Promise<bigint>;
   /** Calls `listener` after every change of the local view, in order. */

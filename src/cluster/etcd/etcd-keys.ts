@@ -6,6 +6,8 @@
  *   <prefix>/brokers/<node id>               BrokerEndpoint of a live broker, under its lease
  *   <prefix>/topics/<topic name>             TopicMetadata: id, configs and every partition
  *   <prefix>/configs/brokers/<id|<default>>  dynamic broker configs of one broker / the default
+ *   <prefix>/configs/<users|clients|ips>/<name>  settings of a client entity (SCRAM credentials,
+ *                                            quotas); a user+client pair is <user>/clients/<client>
  *   <prefix>/producer-ids                    first producer id not yet handed out (decimal)
  *   <prefix>/election/controller/<lease>     controller candidates (value: node id), each under its
  *                                            campaign's lease; the oldest key (lowest create
@@ -14,6 +16,8 @@
  * A topic is one key so that creating it (with all its partitions) is a single atomic put and
  * any change to it is a compare-and-swap on that key's modification revision.
  */
+import { ENTITY_TYPES, type EntityType } from '../../broker/metadata/metadata-store.js';
+
 export const DEFAULT_CONFIG_KEY = '<default>';
 
 export type KeyKind =
@@ -21,6 +25,7 @@ export type KeyKind =
   | { kind: 'broker'; nodeId: number }
   | { kind: 'topic'; name: string }
   | { kind: 'broker-configs'; nodeId: number | null }
+  | { kind: 'entity-configs'; entityType: EntityType; name: string }
   | { kind: 'producer-ids' }
   | { kind: 'controller-candidate' }
   | { kind: 'other' };
@@ -46,6 +51,10 @@ export class EtcdKeys {
 
   brokerConfigs(nodeId: number | null): string {
     return `${this.root}/configs/brokers/${nodeId === null ? DEFAULT_CONFIG_KEY : nodeId}`;
+  }
+
+  entityConfigs(entityType: EntityType, name: string): string {
+    return `${this.root}/configs/${entityType}/${name}`;
   }
 
   get producerIds(): string {
@@ -76,6 +85,9 @@ export class EtcdKeys {
       const id = tail[1]!;
       if (id === DEFAULT_CONFIG_KEY) return { kind: 'broker-configs', nodeId: null };
       if (/^\d+$/.test(id)) return { kind: 'broker-configs', nodeId: Number(id) };
+    }
+    if (head === 'configs' && ENTITY_TYPES.includes(tail[0] as EntityType) && tail.length >= 2 && tail[1] !== '') {
+      return { kind: 'entity-configs', entityType: tail[0] as EntityType, name: tail.slice(1).join('/') };
     }
     return { kind: 'other' };
   }

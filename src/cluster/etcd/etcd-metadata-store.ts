@@ -23,7 +23,7 @@
 import { Etcd3, type IOptions, type Namespace } from 'etcd3';
 import type { Logger } from '../../common/logger.js';
 import {
-  MetadataUnavailableError, StaleMetadataError, type BrokerEndpoint, type DynamicBrokerConfigs, type MetadataChange,
+  MetadataUnavailableError, StaleMetadataError, type BrokerEndpoint, type DynamicBrokerConfigs, type EntityType, type MetadataChange,
   type MetadataStore, type PartitionMetadata, type PartitionUpdate, type TopicMetadata,
 } from '../../broker/metadata/metadata-store.js';
 import { MetadataListeners } from '../metadata-listeners.js';
@@ -175,6 +175,10 @@ export class EtcdMetadataStore implements MetadataStore {
     return structuredClone(this.view.brokerConfigs);
   }
 
+  entityConfigs(entityType: EntityType): Record<string, Record<string, string>> {
+    return structuredClone(Object.fromEntries(this.view.entities[entityType]));
+  }
+
   // ---- writes ----
 
   /** Runs a transaction; resolves to the revision it committed at, or null when a compare failed. */
@@ -290,6 +294,20 @@ export class EtcdMetadataStore implements MetadataStore {
       revision = Number(r.header.revision);
     } catch (e) {
       throw new MetadataUnavailableError(`changing dynamic broker configs: etcd did not answer (${(e as Error).message})`);
+    }
+    await this.caughtUp(revision);
+  }
+
+  async setEntityConfigs(entityType: EntityType, name: string, configs: Record<string, string>): Promise<void> {
+    const key = this.keys.entityConfigs(entityType, name);
+    let revision: number;
+    try {
+      const r = Object.keys(configs).length === 0
+        ? await this.client.delete().key(key).exec()
+        : await this.client.put(key).value(JSON.stringify(configs)).exec();
+      revision = Number(r.header.revision);
+    } catch (e) {
+      throw new MetadataUnavailableError(`changing the settings of ${entityType} ${name}: etcd did not answer (${(e as Error).message})`);
     }
     await this.caughtUp(revision);
   }

@@ -10,7 +10,7 @@
  *
  * Contract: owned by the EtcdMetadataStore; plain data, no I/O.
  */
-import type { BrokerEndpoint, DynamicBrokerConfigs, MetadataChange, TopicMetadata } from '../../broker/metadata/metadata-store.js';
+import { ENTITY_TYPES, type BrokerEndpoint, type DynamicBrokerConfigs, type EntityType, type MetadataChange, type TopicMetadata } from '../../broker/metadata/metadata-store.js';
 import type { EtcdKeys } from './etcd-keys.js';
 import type { WatchedKv } from './etcd-watch.js';
 
@@ -23,6 +23,7 @@ export class EtcdView {
   readonly topics = new Map<string, Versioned<TopicMetadata>>();
   readonly brokers = new Map<number, BrokerEndpoint>();
   readonly brokerConfigs: DynamicBrokerConfigs = { defaults: {}, byBroker: {} };
+  readonly entities: Record<EntityType, Map<string, Record<string, string>>> = { users: new Map(), clients: new Map(), ips: new Map() };
   clusterId: string | undefined;
   /** The etcd revision the view reflects. */
   revision = 0;
@@ -40,6 +41,7 @@ export class EtcdView {
       ...[...this.topics.keys()].map((n) => this.keys.topic(n)),
       ...[...this.brokers.keys()].map((id) => this.keys.broker(id)),
       ...this.candidates.keys(),
+      ...ENTITY_TYPES.flatMap((t) => [...this.entities[t].keys()].map((n) => this.keys.entityConfigs(t, n))),
     ];
   }
 
@@ -104,6 +106,9 @@ export class EtcdView {
           else this.brokerConfigs.byBroker[String(k.nodeId)] = configs;
           return { kind: 'brokerConfigs' };
         }
+        case 'entity-configs':
+          this.entities[k.entityType].set(k.name, JSON.parse(raw.toString('utf8')) as Record<string, string>);
+          return { kind: 'entityConfigs', entityType: k.entityType, name: k.name };
         default:
           return undefined;
       }
@@ -141,6 +146,9 @@ export class EtcdView {
         if (k.nodeId === null) this.brokerConfigs.defaults = {};
         else delete this.brokerConfigs.byBroker[String(k.nodeId)];
         return { kind: 'brokerConfigs' };
+      case 'entity-configs':
+        if (!this.entities[k.entityType].delete(k.name)) return undefined;
+        return { kind: 'entityConfigs', entityType: k.entityType, name: k.name };
       default:
         return undefined;
     }
