@@ -136,6 +136,24 @@ describe('EtcdMetadataStore', { skip: missing ?? false }, () => {
     await b.waitFor(() => b.dynamicBrokerConfigs().byBroker['1'] === undefined, 5000);
   });
 
+  it('user and client settings (SCRAM credentials, quotas) reach every view, and a removal too', async () => {
+    const prefix = newPrefix();
+    const a = await store(1, prefix);
+    const b = await store(2, prefix);
+    await a.setEntityConfigs('users', 'alice', { 'SCRAM-SHA-256': 'salt=c2FsdA==,stored_key=a2V5,server_key=c2Vy,iterations=4096' });
+    await a.setEntityConfigs('users', 'alice/clients/app', { producer_byte_rate: '1024' });
+    await a.setEntityConfigs('clients', '<default>', { consumer_byte_rate: '2048' });
+    await b.waitFor(() => b.entityConfigs('clients')['<default>'] !== undefined, 5000);
+    assert.deepEqual(b.entityConfigs('users'), {
+      alice: { 'SCRAM-SHA-256': 'salt=c2FsdA==,stored_key=a2V5,server_key=c2Vy,iterations=4096' },
+      'alice/clients/app': { producer_byte_rate: '1024' },
+    });
+    assert.deepEqual(b.entityConfigs('clients'), { '<default>': { consumer_byte_rate: '2048' } });
+    await a.setEntityConfigs('users', 'alice', {});
+    await b.waitFor(() => b.entityConfigs('users').alice === undefined, 5000);
+    assert.deepEqual(Object.keys(b.entityConfigs('users')), ['alice/clients/app']);
+  });
+
   it('a broker killed by pid leaves every view when its lease lapses; its node id is then free again', async () => {
     const prefix = newPrefix();
     const a = await store(1, prefix);
