@@ -4,6 +4,7 @@
  * order and stops them cleanly (no new requests, in-flight ones answered, logs flushed and
  * closed, clean-shutdown marker written).
  */
+import { listenerSecurity } from './security/listener-security.js';
 import { repeat, systemClock, type Clock, type Timer } from '../common/clock.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import type { FileSystem } from '../storage/fs/file-system.js';
@@ -67,7 +68,7 @@ export class Broker {
     const clock = o.clock ?? systemClock;
     const logger = o.logger ?? createLogger();
     const nodeId = config.nodeId;
-    const listeners = await server.bind(config.listeners());
+    const listeners = await server.bind(config.listeners().map((l) => ({ ...l, security: listenerSecurity(config, l.name) })));
     const advertisedAll = config.advertisedListeners().map((l) => ({
       name: l.name, host: l.host, port: l.port === 0 ? listeners.find((b) => b.name === l.name)?.boundPort ?? 0 : l.port,
     }));

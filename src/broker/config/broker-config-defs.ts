@@ -17,7 +17,8 @@ const NO_EFFECT = ' Accepted for compatibility with Kafka configuration files; G
 const BROKER_DEFS: ConfigDef[] = [
   { name: 'listeners', dynamic: 'per-broker', type: 'list', default: 'PLAINTEXT://127.0.0.1:9092', doc: 'Addresses the broker listens on, as NAME://host:port.' },
   { name: 'advertised.listeners', dynamic: 'per-broker', type: 'list', default: null, doc: 'Addresses given to clients in metadata; defaults to listeners.' },
-  { name: 'listener.security.protocol.map', dynamic: 'per-broker', type: 'list', default: 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT', doc: 'Security protocol of each listener name (only PLAINTEXT is served).' },
+  { name: 'listener.security.protocol.map', dynamic: 'per-broker', type: 'list', default: 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT',
+    doc: 'Security protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL) of each listener name, as NAME:PROTOCOL pairs.' },
   { name: 'inter.broker.listener.name', type: 'string', default: null, doc: 'Listener brokers use to reach each other.' },
   { name: 'controller.listener.names', type: 'list', default: null, doc: 'Listener names of the controller.' + NO_EFFECT },
   { name: 'process.roles', type: 'list', default: 'broker,controller', doc: 'KRaft roles.' + NO_EFFECT },

@@ -59,12 +59,36 @@ function parseListener(text: string, setting: string): Listener {
   return { name: m[1]!.toUpperCase(), host: m[2]!.replace(/^\[|\]$/g, ''), port };
 }
 
+/**
+ * `listener.name.<listener>.<setting>` and `listener.name.<listener>.<mechanism>.<setting>`: the
+ * setting (a known one) for one listener, or for one SASL mechanism on it.
+ */
+const LISTENER_SCOPED = /^listener\.name\.([^.]+)\.(?:([a-z0-9-]+)\.)?(.+)$/i;
+
+/** The known setting a listener-scoped name refers to, or undefined. */
+function listenerScopedDef(name: string): ConfigDef | undefined {
+  const m = LISTENER_SCOPED.exec(name);
+  if (!m) return undefined;
+  const whole = `${m[2] ? `${m[2]}.` : ''}${m[3]}`;
+  return BROKER_CONFIG_BY_NAME.get(whole) ?? (m[2] && /^sasl\./.test(m[3]!) ? BROKER_CONFIG_BY_NAME.get(m[3]!) : undefined);
+}
+
+/** A listener-scoped name with its listener part (and mechanism) lower-cased, as lookups build them. */
+function normalListenerScoped(name: string): string {
+  const m = LISTENER_SCOPED.exec(name)!;
+  return `listener.name.${m[1]!.toLowerCase()}.${m[2] ? `${m[2].toLowerCase()}.` : ''}${m[3]}`;
+}
+
 export class BrokerConfig {
   /** The effective settings: the static ones with the dynamic layers applied. */
   private settings: Map<string, Setting>;
   private dynamic: DynamicLayers = { defaults: {}, perBroker: {} };
 
-  private constructor(private readonly staticSettings: Map<string, Setting>) {
+  private constructor(
+    private readonly staticSettings: Map<string, Setting>,
+    /** Static listener-scoped settings, by their full name (listener part lower-cased). */
+    private readonly listenerScoped: ReadonlyMap<string, string> = new Map(),
+  ) {
     this.settings = staticSettings;
   }
 
@@ -104,12 +128,19 @@ export class BrokerConfig {
     for (const [name, def] of BROKER_CONFIG_BY_NAME) {
       settings.set(name, { text: def.default, value: checkedConfigValue(def, def.default), source: 'DEFAULT_CONFIG' });
     }
+    const listenerScoped = new Map<string, string>();
     for (const [name, text] of entries) {
+      const scopedDef = listenerScopedDef(name);
+      if (scopedDef) {
+        checkedConfigValue(scopedDef, text);
+        listenerScoped.set(normalListenerScoped(name), text);
+        continue;
+      }
       const def = BROKER_CONFIG_BY_NAME.get(name);
       if (!def) throw new ConfigError(name, 'unknown setting');
       settings.set(name, { text, value: checkedConfigValue(def, text), source: 'STATIC_BROKER_CONFIG' });
     }
-    const config = new BrokerConfig(settings);
+    const config = new BrokerConfig(settings, listenerScoped);
     config.checkDerived();
     return config;
   }
@@ -146,7 +177,7 @@ export class BrokerConfig {
 
   /** An independent copy with the same static settings and dynamic layers. */
   copy(): BrokerConfig {
-    const c = new BrokerConfig(this.staticSettings);
+    const c = new BrokerConfig(this.staticSettings, this.listenerScoped);
     c.applyDynamic(this.dynamic);
     return c;
   }
@@ -220,6 +251,23 @@ export class BrokerConfig {
     const brokerId = this.staticSettings.get('broker.id')!.value as number;
     if (staticNodeId.source === 'DEFAULT_CONFIG' && brokerId >= 0) return brokerId;
     return staticNodeId.value as number;
+  }
+
+  /**
+   * A setting as one listener sees it (and one SASL mechanism on it, for `sasl.jaas.config` and
+   * the like): `listener.name.<l>.<mechanism>.<name>`, then `listener.name.<l>.<name>`, each from
+   * the dynamic layers then the static settings, then the setting itself.
+   */
+  forListener(listener: string, name: string, mechanism?: string): ConfigValue {
+    const def = BROKER_CONFIG_BY_NAME.get(name);
+    if (!def) throw new Error(`no broker setting ${name}`);
+    const l = listener.toLowerCase();
+    const keys = [...(mechanism ? [`listener.name.${l}.${mechanism.toLowerCase()}.${name}`] : []), `listener.name.${l}.${name}`];
+    for (const key of keys) {
+      const text = this.dynamic.perBroker[key] ?? this.dynamic.defaults[key] ?? this.listenerScoped.get(key);
+      if (text !== undefined) return checkedConfigValue(def, text);
+    }
+    return this.value(name);
   }
 
   listeners(): Listener[] {

@@ -9,6 +9,7 @@
 import type { ApiMessages } from '../../protocol/generated/api-registry.js';
 import type { RequestHeader } from '../../protocol/generated/messages/RequestHeader.js';
 import type { BrokerServices } from '../services.js';
+import type { ConnectionSession } from '../security/connection-session.js';
 
 /** Returned by a handler when the request gets no response (Produce with acks=0). */
 export const NO_RESPONSE = Symbol('no response');
@@ -44,6 +45,8 @@ export interface RequestContext {
   header: RequestHeader;
   apiVersion: number;
   client: ClientInfo;
+  /** Who the connection is and where it stands in authentication. */
+  session: ConnectionSession;
 }
 
 export interface ApiHandler<K extends keyof ApiMessages = keyof ApiMessages> {

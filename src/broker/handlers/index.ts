@@ -11,6 +11,7 @@ import { produceHandler } from './produce.js';
 import { fetchHandler } from './fetch.js';
 import { listOffsetsHandler } from './list-offsets.js';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
+import { SECURITY_HANDLERS } from './security-handlers.js';
 
 export const ALL_HANDLERS: readonly ApiHandler<never>[] = [
   apiVersionsHandler,
@@ -19,6 +20,7 @@ export const ALL_HANDLERS: readonly ApiHandler<never>[] = [
   fetchHandler,
   listOffsetsHandler,
   offsetForLeaderEpochHandler,
+  ...SECURITY_HANDLERS,
   ...ADMIN_HANDLERS,
   ...GROUP_HANDLERS,
 ] as unknown as ApiHandler<never>[];

@@ -1,16 +1,31 @@
 /**
  * BrokerServer: the listening sockets of a broker and the connections accepted on them.
+ * Listeners with TLS (SSL, SASL_SSL) are node:tls servers; a connection is served once its
+ * handshake is done, with the principal of its client certificate when one was presented
+ * (mapped by ssl.principal.mapping.rules). A client whose certificate is not trusted, or whose
+ * name no rule maps, is disconnected; a client speaking plaintext to a TLS port fails the
+ * handshake and is disconnected.
  * Shutting down stops accepting, stops reading requests, lets responses underway be written
  * (bounded by a timeout), then closes what is left.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Listener } from '../config/broker-config.js';
 import type { BrokerServices } from '../services.js';
+import { ConnectionSession } from '../security/connection-session.js';
+import type { ListenerSecurity } from '../security/listener-security.js';
+import { ANONYMOUS, userPrincipal, type KafkaPrincipal } from '../security/principal.js';
+import { parseCredential } from '../../protocol/sasl/scram-credential.js';
+import { mapPrincipal, rfc2253 } from '../security/tls-principal.js';
 import { Connection } from './connection.js';
 
 export interface BoundListener extends Listener {
   /** The port actually bound (differs from the configured one when that was 0). */
   boundPort: number;
+}
+
+export interface SecuredListener extends Listener {
+  security: ListenerSecurity;
 }
 
 export class BrokerServer {
@@ -19,15 +34,20 @@ export class BrokerServer {
   private services: BrokerServices | undefined;
   private nextConnectionId = 1;
   /** Sockets accepted while the broker was still starting; served once it is ready. */
-  private early: { socket: Socket; listener: string }[] = [];
+  private early: { socket: Socket; listener: SecuredListener }[] = [];
 
   /** Binds every listener; connections are served once `serve` supplies the services. */
-  async bind(listeners: readonly Listener[]): Promise<BoundListener[]> {
+  async bind(listeners: readonly SecuredListener[]): Promise<BoundListener[]> {
     const bound: BoundListener[] = [];
     for (const l of listeners) {
       // allowHalfOpen: a client that shuts down its sending side still gets the responses to the
       // requests it sent before (Connection ends the socket once they are written).
-      const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket, l.name));
+      const server = l.security.tls
+        ? createTlsServer({ ...l.security.tls, allowHalfOpen: true }, (socket) => this.accept(socket, l))
+        : createServer({ allowHalfOpen: true }, (socket) => this.accept(socket, l));
+      server.on('tlsClientError', (err: Error, socket: TLSSocket) => {
+        this.services?.logger.debug({ err, client: `${socket.remoteAddress}:${socket.remotePort}`, listener: l.name }, 'TLS handshake failed');
+      });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen({ host: l.host === '' ? undefined : l.host, port: l.port }, () => {
@@ -36,7 +56,7 @@ export class BrokerServer {
         });
       });
       const address = server.address();
-      bound.push({ ...l, boundPort: typeof address === 'object' && address ? address.port : l.port });
+      bound.push({ name: l.name, host: l.host, port: l.port, boundPort: typeof address === 'object' && address ? address.port : l.port });
       this.servers.push(server);
     }
     return bound;
@@ -53,20 +73,54 @@ export class BrokerServer {
     return this.connections.size;
   }
 
-  private accept(socket: Socket, listener: string): void {
+  private accept(socket: Socket, listener: SecuredListener): void {
     if (!this.services) {
       this.early.push({ socket, listener });
+      return;
+    }
+    const services = this.services;
+    const principal = this.transportPrincipal(socket, listener);
+    if (!principal) {
+      socket.destroy();
       return;
     }
     const client = {
       address: socket.remoteAddress ?? '',
       port: socket.remotePort ?? 0,
-      listener,
+      listener: listener.name,
       connectionId: String(this.nextConnectionId++),
     };
-    const maxQueued = this.services.config.int('queued.max.requests');
-    const connection = new Connection(socket, this.services, client, maxQueued, (c) => this.connections.delete(c));
+    const session = new ConnectionSession(listener.security, {
+      clock: services.clock,
+      failedAuthenticationDelayMs: services.config.int('connection.failed.authentication.delay.ms'),
+      scramCredential: (user, mechanism) => {
+        const text = services.metadata.entityConfigs('users')[user]?.[mechanism];
+        return text === undefined ? undefined : parseCredential(text);
+      },
+    }, principal);
+    const maxQueued = services.config.int('queued.max.requests');
+    const connection = new Connection(socket, services, client, session, maxQueued, (c) => this.connections.delete(c));
     this.connections.add(connection);
+  }
+
+  /** ANONYMOUS, or the mapped name of a trusted client certificate; undefined to refuse the client. */
+  private transportPrincipal(socket: Socket, listener: SecuredListener): KafkaPrincipal | undefined {
+    if (!listener.security.tls) return ANONYMOUS;
+    const tlsSocket = socket as TLSSocket;
+    const cert = tlsSocket.getPeerX509Certificate();
+    if (!cert) return ANONYMOUS;
+    const log = this.services!.logger;
+    if (!tlsSocket.authorized) {
+      log.info({ listener: listener.name, reason: String(tlsSocket.authorizationError) }, 'client certificate not trusted; closing the connection');
+      return undefined;
+    }
+    const dn = rfc2253(cert.subject);
+    const name = mapPrincipal(dn, listener.security.principalRules);
+    if (name === undefined) {
+      log.info({ listener: listener.name, dn }, 'no ssl.principal.mapping.rules rule matches the client certificate; closing the connection');
+      return undefined;
+    }
+    return userPrincipal(name);
   }
 
   async shutdown(timeoutMs = 5000): Promise<void> {

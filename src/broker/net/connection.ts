@@ -25,6 +25,14 @@ import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { Logger } from '../../common/logger.js';
 import { NO_RESPONSE, takeOnceWritten, type ClientInfo, type RequestContext } from '../handlers/api-handler.js';
 import type { BrokerServices } from '../services.js';
+import type { ConnectionSession } from '../security/connection-session.js';
+
+function sizePrefixed(token: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(4 + token.length);
+  out.writeInt32BE(token.length, 0);
+  token.copy(out, 4);
+  return out;
+}
 
 /** Bytes of requests one connection may have awaiting responses before reading pauses. */
 const MAX_QUEUED_REQUEST_BYTES = 4 << 20;
@@ -32,6 +40,8 @@ const MAX_QUEUED_REQUEST_BYTES = 4 << 20;
 interface Slot {
   /** The request's size on the wire. */
   bytes: number;
+  /** A raw SASL token to write as it is, size-prefixed (SaslHandshake v0 exchanges), instead of a response. */
+  raw?: Buffer;
   apiKey: number;
   apiVersion: number;
   correlationId: number;
@@ -48,15 +58,18 @@ export class Connection {
   private fetchRunning = false;
   private readonly fetchesWaiting: (() => void)[] = [];
   private readonly log: Logger;
+  private readonly maxRequestBytes: number;
 
   constructor(
     private readonly socket: Socket,
     private readonly services: BrokerServices,
     readonly client: ClientInfo,
+    readonly session: ConnectionSession,
     private readonly maxQueued: number,
     private readonly onClosed: (c: Connection) => void,
   ) {
-    this.splitter = new FrameSplitter(services.config.int('socket.request.max.bytes'));
+    this.maxRequestBytes = services.config.int('socket.request.max.bytes');
+    this.splitter = new FrameSplitter(session.maxFrameBytes(this.maxRequestBytes));
     this.log = services.logger.child({ connection: client.connectionId, client: `${client.address}:${client.port}` });
     socket.setNoDelay(true);
     const idle = services.config.int('connections.max.idle.ms');
@@ -87,10 +100,13 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     let frames: Buffer[];
+    this.splitter.maxFrameBytes = this.session.maxFrameBytes(this.maxRequestBytes);
     try {
       frames = this.splitter.push(chunk);
     } catch (e) {
-      if (e instanceof FrameTooLargeError) return this.close(`request rejected: ${e.message} (socket.request.max.bytes)`);
+      if (e instanceof FrameTooLargeError) {
+        return this.close(`request rejected: ${e.message} (${this.session.authenticated ? 'socket.request.max.bytes' : 'sasl.server.max.receive.size before authentication'})`);
+      }
       throw e;
     }
     for (const frame of frames) {
@@ -100,6 +116,7 @@ export class Connection {
   }
 
   private onFrame(frame: Buffer): void {
+    if (this.session.expectsRawToken) return this.onRawToken(frame);
     let decoded;
     try {
       decoded = decodeRequestFrameHeader(frame);
@@ -107,6 +124,8 @@ export class Connection {
       return this.close(`malformed request header: ${(e as Error).message}`);
     }
     const { header, body } = decoded;
+    const refused = this.session.admit(header.requestApiKey);
+    if (refused) return this.close(refused);
     const handler = this.services.handlers.get(header.requestApiKey);
     if (!handler) return this.close(`unsupported API key ${header.requestApiKey}`);
     const v = header.requestApiVersion;
@@ -125,7 +144,7 @@ export class Connection {
     this.queue.push(slot);
     this.queuedBytes += slot.bytes;
     this.updateReading();
-    const ctx: RequestContext = { services: this.services, header, apiVersion: v, client: this.client };
+    const ctx: RequestContext = { services: this.services, header, apiVersion: v, client: this.client, session: this.session };
     const start = (): void => this.run(slot, () => handler.handle(request as never, ctx));
     if (header.requestApiKey !== ApiKey.Fetch) return start();
     this.fetchesWaiting.push(start);
@@ -149,6 +168,20 @@ export class Connection {
       },
       (e: unknown) => this.failed(e, slot),
     );
+  }
+
+  /** A raw SASL token (after SaslHandshake v0): answered with a raw token, or the connection closes. */
+  private onRawToken(token: Buffer): void {
+    const slot: Slot = { bytes: token.length, apiKey: -1, apiVersion: 0, correlationId: 0, done: false, response: undefined };
+    this.queue.push(slot);
+    this.queuedBytes += slot.bytes;
+    this.session.rawToken(token).then((outcome) => {
+      if (outcome.close) this.session.closeReason = outcome.close;
+      slot.done = true;
+      slot.raw = outcome.reply;
+      slot.response = outcome.reply ? undefined : NO_RESPONSE;
+      this.flush();
+    }, (e: unknown) => this.failed(e, slot));
   }
 
   /** Starts the next waiting fetch unless one runs or the socket cannot take more. */
@@ -184,7 +217,7 @@ export class Connection {
       if (slot.response === NO_RESPONSE) continue;
       let chunks: Buffer[];
       try {
-        chunks = encodeResponseFrame(slot.apiKey, slot.apiVersion, slot.correlationId, slot.response);
+        chunks = slot.raw ? [sizePrefixed(slot.raw)] : encodeResponseFrame(slot.apiKey, slot.apiVersion, slot.correlationId, slot.response);
       } catch (e) {
         if (e instanceof EncodeError) {
           this.log.error({ err: e, apiKey: slot.apiKey, apiVersion: slot.apiVersion }, 'response cannot be encoded; closing the connection');
@@ -201,7 +234,19 @@ export class Connection {
       });
     }
     if (wrote) process.nextTick(() => this.socket.uncork());
+    if (this.session.closeReason !== undefined && this.queue.length === 0) return this.endAfterWrites(this.session.closeReason);
     this.updateReading();
+  }
+
+  /** Stops reading and ends the connection once what is written has gone (after a failed authentication). */
+  private endAfterWrites(reason: string): void {
+    if (this.closed) return;
+    this.log.info({ reason }, 'closing connection');
+    this.stopReading();
+    this.closed = true;
+    this.socket.end();
+    // a client that never closes its side does not keep the socket
+    setTimeout(() => this.socket.destroy(), 5000).unref();
   }
 
   private updateReading(): void {

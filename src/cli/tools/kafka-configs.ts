@@ -1,7 +1,13 @@
 /**
  * kafka-configs: describe and alter topic and broker configurations with Kafka's flags
- * (--entity-type topics|brokers, --entity-name, --describe, --alter --add-config/--delete-config).
+ * (--entity-type topics|brokers, --entity-name, --describe, --alter --add-config/--delete-config),
+ * and users' SCRAM credentials (--entity-type users --alter
+ * --add-config 'SCRAM-SHA-256=[iterations=8192,password=secret]', --delete-config SCRAM-SHA-256,
+ * --describe), as Kafka's tool does them (AlterUserScramCredentials / DescribeUserScramCredentials).
  */
+import { SCRAM_MECHANISMS, type ScramMechanism } from '../../protocol/sasl/scram-credential.js';
+import type { Admin } from '../../client/admin/admin.js';
+import type { Io } from '../support/output.js';
 import { keyValues, UsageError } from '../support/options.js';
 import { EXIT_OK } from '../support/output.js';
 import { withAdmin } from '../support/connect.js';
@@ -45,12 +51,56 @@ function parseConfigList(text: string): Map<string, string> {
   return out;
 }
 
+function scramMechanism(name: string): ScramMechanism {
+  if (!(SCRAM_MECHANISMS as readonly string[]).includes(name)) {
+    throw new UsageError(`users take SCRAM credentials only (${SCRAM_MECHANISMS.join(', ')}), not '${name}'`);
+  }
+  return name as ScramMechanism;
+}
+
+/** `iterations=8192,password=secret` (the value inside SCRAM-SHA-256=[...]). */
+function scramValue(mechanism: string, text: string): { password: string; iterations?: number } {
+  const fields = new Map(text.split(',').map((kv) => {
+    const eq = kv.indexOf('=');
+    return [kv.slice(0, eq).trim(), kv.slice(eq + 1)] as [string, string];
+  }));
+  const password = fields.get('password');
+  if (!password) throw new UsageError(`${mechanism} needs [password=...] (and optionally iterations=n)`);
+  const iterations = fields.has('iterations') ? Number(fields.get('iterations')) : undefined;
+  if (iterations !== undefined && !Number.isInteger(iterations)) throw new UsageError(`${mechanism}: iterations must be a number`);
+  return { password, iterations };
+}
+
+async function alterUser(admin: Admin, user: string, add: Map<string, string>, remove: string[], io: Io): Promise<number> {
+  const changes = [
+    ...[...add].map(([m, v]) => ({ user, mechanism: scramMechanism(m), ...scramValue(m, v) })),
+    ...remove.map((m) => ({ user, mechanism: scramMechanism(m), delete: true as const })),
+  ];
+  const [result] = await admin.alterUserScramCredentials(changes);
+  if (result && result.errorCode !== 0) {
+    io.stderr.write(`Error while executing config command with args: ${result.errorMessage ?? result.error}\n`);
+    return 1;
+  }
+  io.stdout.write(`Completed updating config for user ${user}.\n`);
+  return EXIT_OK;
+}
+
+async function describeUsers(admin: Admin, user: string | undefined, io: Io): Promise<number> {
+  const results = await admin.describeUserScramCredentials(user === undefined ? null : [user]);
+  for (const r of results) {
+    if (r.errorCode !== 0) continue;
+    const list = r.credentials.map((c) => `${c.mechanism}=iterations=${c.iterations}`).join(', ');
+    io.stdout.write(`SCRAM credential configs for user-principal '${r.user}' are ${list}\n`);
+  }
+  return EXIT_OK;
+}
+
 export const kafkaConfigs: Tool = {
   name: 'kafka-configs',
   summary: 'describe and alter topic and broker configurations',
   options: [
     ...BOOTSTRAP_OPTIONS,
-    { name: 'entity-type', value: 'topics|brokers|broker-loggers', doc: 'The kind of entity.' },
+    { name: 'entity-type', value: 'topics|brokers|broker-loggers|users', doc: 'The kind of entity.' },
     { name: 'entity-name', value: 'name', doc: 'The topic name or broker id.' },
     { name: 'entity-default', doc: 'The cluster-wide default (brokers).' },
     { name: 'topic', value: 'name', doc: 'Shorthand for --entity-type topics --entity-name <name>.' },
@@ -66,8 +116,22 @@ export const kafkaConfigs: Tool = {
     'kafka-configs --bootstrap-server localhost:9092 --entity-type topics --entity-name orders --describe',
     'kafka-configs --bootstrap-server localhost:9092 --entity-type topics --entity-name orders --alter --add-config retention.ms=86400000',
     'kafka-configs --bootstrap-server localhost:9092 --entity-type topics --entity-name orders --alter --delete-config retention.ms',
+    "kafka-configs --bootstrap-server localhost:9092 --entity-type users --entity-name alice --alter --add-config 'SCRAM-SHA-256=[password=alice-secret]'",
   ],
   async run(o, io) {
+    if (o.get('entity-type') === 'users') {
+      if (o.has('alter') === o.has('describe')) throw new UsageError('exactly one of --describe or --alter is needed');
+      const user = o.get('entity-name');
+      if (o.has('alter')) {
+        if (user === undefined) throw new UsageError('--entity-name is required');
+        const add = parseConfigList(o.get('add-config') ?? '');
+        const remove = (o.get('delete-config') ?? '').split(',').map((k) => k.trim()).filter((k) => k);
+        if (add.size + remove.length === 0) throw new UsageError('--alter needs --add-config or --delete-config');
+        for (const m of [...add.keys(), ...remove]) scramMechanism(m);
+        return withAdmin(bootstrapOf(o), (admin) => alterUser(admin, user, add, remove, io));
+      }
+      return withAdmin(bootstrapOf(o), (admin) => describeUsers(admin, user, io));
+    }
     const type = resourceType(o.get('entity-type'), o);
     const name = o.get('topic') ?? o.get('broker') ?? (o.has('entity-default') ? '' : o.get('entity-name'));
     if (name === undefined) throw new UsageError('--entity-name is required');

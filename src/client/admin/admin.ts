@@ -31,6 +31,7 @@ import * as configOps from './admin-config-ops.js';
 import * as groupOps from './admin-groups.js';
 import * as recordOps from './admin-records.js';
 import * as reassignmentOps from './admin-reassignments.js';
+import * as scramOps from './admin-scram.js';
 import type { AdminOptions, NewTopic, ResultOptions, CreateTopicsOptions, CreateTopicResult, DeleteTopicResult, TopicDescription, ConfigResource, DescribeConfigsOptions, ConfigResourceDescription, AlterConfigOperation, GroupListing, GroupDescription, GroupResult, OffsetSpec, ListOffsetsOptions, ListedOffset, GroupOffset, OffsetToCommit, PartitionResult, RecordsToDelete, DeletedRecords, ClusterDescription, ReplicaMove, ReassignmentResult, OngoingReassignment } from './admin-types.js';
 
 export type { ConfigEntry, ConfigOp, ConfigResourceType, ConfigSourceName, ConfigSynonym, ConfigTypeName } from './configs.js';
@@ -85,6 +86,18 @@ export class Admin {
   /** The moves in progress, of the given partitions or of all (null). */
   listPartitionReassignments(partitions: readonly TopicPartition[] | null = null): Promise<OngoingReassignment[]> {
     return reassignmentOps.listPartitionReassignments(this.ctx, partitions);
+  }
+
+  // ---- SCRAM credentials ----
+
+  /** Sets (with a password, salted here) or deletes users' SCRAM credentials; per-user outcomes. */
+  alterUserScramCredentials(changes: readonly scramOps.ScramCredentialChange[]): Promise<scramOps.UserResult[]> {
+    return scramOps.alterUserScramCredentials(this.ctx, changes);
+  }
+
+  /** Which SCRAM mechanisms (and iteration counts) users have; every user's when `users` is null. */
+  describeUserScramCredentials(users: readonly string[] | null = null): Promise<scramOps.UserScramCredentials[]> {
+    return scramOps.describeUserScramCredentials(this.ctx, users);
   }
 
   // ---- configs ----

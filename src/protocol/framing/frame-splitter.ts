@@ -23,7 +23,8 @@ export class FrameSplitter {
   private partial: Buffer | null = null; // the frame body being assembled
   private partialFilled = 0;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  /** The largest frame accepted; its owner may change it between chunks (e.g. once authenticated). */
+  constructor(public maxFrameBytes: number) {}
 
   /** Bytes buffered towards the next frame. */
   get buffered(): number {
