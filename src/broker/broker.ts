@@ -144,6 +144,11 @@ export class Broker {
   }
 
   /** The port clients reach the first listener on. */
+  /** Each live connection's listener, client address and principal. */
+  sessions(): ReturnType<BrokerServer['sessions']> {
+    return this.server.sessions();
+  }
+
   get port(): number {
     return this.listeners[0]!.boundPort;
   }

@@ -14,7 +14,7 @@ import type { Listener } from '../config/broker-config.js';
 import type { BrokerServices } from '../services.js';
 import { ConnectionSession } from '../security/connection-session.js';
 import type { ListenerSecurity } from '../security/listener-security.js';
-import { ANONYMOUS, userPrincipal, type KafkaPrincipal } from '../security/principal.js';
+import { ANONYMOUS, principalText, userPrincipal, type KafkaPrincipal } from '../security/principal.js';
 import { parseCredential } from '../../protocol/sasl/scram-credential.js';
 import { mapPrincipal, rfc2253 } from '../security/tls-principal.js';
 import { Connection } from './connection.js';
@@ -71,6 +71,16 @@ export class BrokerServer {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Who is connected: each live connection's listener, client address and authenticated principal. */
+  sessions(): { listener: string; address: string; principal: string; authenticated: boolean }[] {
+    return [...this.connections].map((c) => ({
+      listener: c.client.listener,
+      address: `${c.client.address}:${c.client.port}`,
+      principal: principalText(c.session.principal),
+      authenticated: c.session.authenticated,
+    }));
   }
 
   private accept(socket: Socket, listener: SecuredListener): void {
