@@ -5,6 +5,7 @@
  * closed, clean-shutdown marker written).
  */
 import { listenerSecurity } from './security/listener-security.js';
+import { Authorizer, authorizerSettings } from './security/acl/authorizer.js';
 import { repeat, systemClock, type Clock, type Timer } from '../common/clock.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import type { FileSystem } from '../storage/fs/file-system.js';
@@ -127,6 +128,7 @@ export class Broker {
     if (txnLoaded > 0) logger.info({ records: txnLoaded, transactionalIds: transactions.all().length }, 'transactions loaded');
     const services: BrokerServices = {
       nodeId, config, dynamicConfig, clock, logger, metadata, logs, replicas, topics, reassignments, groups, producerIds,
+      authorizer: new Authorizer(() => authorizerSettings(config), () => metadata.acls()),
       transactions, transactionLog: transactions.topicLog,
       fetchSessions: new FetchSessionCache(clock),
       readBuffers: new ReadBufferPool(),

@@ -20,6 +20,7 @@ import type { ProducerIdManager } from './producer/producer-id-manager.js';
 import type { InitProducerIdRequest } from '../protocol/generated/messages/InitProducerIdRequest.js';
 import type { InitProducerIdResponse } from '../protocol/generated/messages/InitProducerIdResponse.js';
 import type { TopicPartitionRef, TransactionMetadata } from './txn/txn-metadata.js';
+import type { Authorizer } from './security/acl/authorizer.js';
 
 /** What the transaction coordinator offers other handlers. */
 export interface TransactionService {
@@ -51,6 +52,8 @@ export interface BrokerServices {
   /** Buffers fetches read record bytes into, given back once each response is written. */
   readBuffers: ReadBufferPool;
   handlers: HandlerRegistry;
+  /** ACL authorization (allows everything unless authorizer.class.name is set). */
+  authorizer: Authorizer;
   groups: GroupCoordinator;
   producerIds: ProducerIdManager;
   /** __transaction_state and the transaction coordinator, once they exist. */

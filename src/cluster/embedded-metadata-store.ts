@@ -5,7 +5,8 @@
  *   meta.properties            version=1, cluster.id, node.id (as Kafka writes it)
  *   gregor-metadata.json       { "version": 1, "topics": [TopicMetadata, ...], "nextProducerId": "n",
  *                                "brokerConfigs": { "defaults": {...}, "byBroker": { "<id>": {...} } },
- *                                "entityConfigs": { "users": { "<name>": {...} }, "clients": {...}, "ips": {...} } }
+ *                                "entityConfigs": { "users": { "<name>": {...} }, "clients": {...}, "ips": {...} },
+ *                                "acls": [AclBinding, ...] }
  *
  * Every change is applied to the view at once and announced to the listeners, then the JSON is
  * rewritten atomically (temp file, fsync, rename, directory fsync); the change resolves once that
@@ -21,6 +22,7 @@ import {
   type PartitionMetadata, type PartitionUpdate, type TopicMetadata,
 } from '../broker/metadata/metadata-store.js';
 import { MetadataListeners } from './metadata-listeners.js';
+import { sameBinding, type AclBinding } from '../broker/security/acl/acl-binding.js';
 
 const METADATA_FILE = 'gregor-metadata.json';
 
@@ -31,6 +33,7 @@ interface Persisted {
   nextProducerId?: string;
   brokerConfigs?: DynamicBrokerConfigs;
   entityConfigs?: Partial<Record<EntityType, Record<string, Record<string, string>>>>;
+  acls?: AclBinding[];
 }
 
 /** Topics written before partition epochs existed get epoch 0. */
@@ -43,6 +46,7 @@ export class EmbeddedMetadataStore implements MetadataStore {
   private nextProducerId = 0n;
   private brokerConfigs: DynamicBrokerConfigs = { defaults: {}, byBroker: {} };
   private entities: Record<EntityType, Record<string, Record<string, string>>> = { users: {}, clients: {}, ips: {} };
+  private aclList: AclBinding[] = [];
   private queue: Promise<void> = Promise.resolve();
   private readonly listeners = new MetadataListeners();
 
@@ -68,6 +72,7 @@ export class EmbeddedMetadataStore implements MetadataStore {
       store.nextProducerId = BigInt(persisted.nextProducerId ?? '0');
       if (persisted.brokerConfigs) store.brokerConfigs = persisted.brokerConfigs;
       if (persisted.entityConfigs) store.entities = { ...store.entities, ...persisted.entityConfigs };
+      if (persisted.acls) store.aclList = persisted.acls;
     }
     return store;
   }
@@ -162,6 +167,21 @@ export class EmbeddedMetadataStore implements MetadataStore {
     return this.applied({ kind: 'entityConfigs', entityType, name });
   }
 
+  acls(): AclBinding[] {
+    return this.aclList;
+  }
+
+  addAcls(bindings: readonly AclBinding[]): Promise<void> {
+    const added = bindings.filter((b, i) => !this.aclList.some((x) => sameBinding(x, b)) && bindings.findIndex((y) => sameBinding(y, b)) === i);
+    this.aclList = [...this.aclList, ...added.map((b) => ({ ...b }))];
+    return this.applied({ kind: 'acls' });
+  }
+
+  removeAcls(bindings: readonly AclBinding[]): Promise<void> {
+    this.aclList = this.aclList.filter((x) => !bindings.some((b) => sameBinding(x, b)));
+    return this.applied({ kind: 'acls' });
+  }
+
   async allocateProducerIds(size: number): Promise<bigint> {
     const start = this.nextProducerId;
     this.nextProducerId += BigInt(size);
@@ -204,7 +224,7 @@ export class EmbeddedMetadataStore implements MetadataStore {
   private persist(): Promise<void> {
     const snapshot: Persisted = {
       version: 1, topics: this.topics(), nextProducerId: this.nextProducerId.toString(), brokerConfigs: this.brokerConfigs,
-      entityConfigs: this.entities,
+      entityConfigs: this.entities, acls: this.aclList,
     };
     const text = JSON.stringify(snapshot, null, 1);
     const write = this.queue.then(() => writeFileAtomic(this.fs, `${this.dir}/${METADATA_FILE}`, Buffer.from(text)));

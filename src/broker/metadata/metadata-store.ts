@@ -61,7 +61,8 @@ export type MetadataChange =
   | { kind: 'brokers'; before: BrokerEndpoint[]; after: BrokerEndpoint[] }
   | { kind: 'controller'; controllerId: number }
   | { kind: 'brokerConfigs' }
-  | { kind: 'entityConfigs'; entityType: EntityType; name: string };
+  | { kind: 'entityConfigs'; entityType: EntityType; name: string }
+  | { kind: 'acls' };
 
 /**
  * Kafka's client entities that carry settings of their own: users (SCRAM credentials, quotas),
@@ -111,6 +112,8 @@ export interface DynamicBrokerConfigs {
   byBroker: Record<string, Record<string, string>>;
 }
 
+import type { AclBinding } from '../security/acl/acl-binding.js';
+
 export interface MetadataStore {
   readonly clusterId: string;
   /** Raised by every change applied to the local view. */
@@ -144,6 +147,12 @@ export interface MetadataStore {
   entityConfigs(entityType: EntityType): Record<string, Record<string, string>>;
   /** Replaces one entity's settings; an empty record removes the entity. */
   setEntityConfigs(entityType: EntityType, name: string, configs: Record<string, string>): Promise<void>;
+  /** Every ACL binding (see broker/security/acl/acl-binding.ts). */
+  acls(): AclBinding[];
+  /** Adds bindings (one already present stays once). */
+  addAcls(bindings: readonly AclBinding[]): Promise<void>;
+  /** Removes bindings (absent ones are ignored). */
+  removeAcls(bindings: readonly AclBinding[]): Promise<void>;
   /** Reserves `size` producer ids, durably and never twice; resolves to the first of them. */
   allocateProducerIds(size: number): Promise<bigint>;
   /** Calls `listener` after every change of the local view, in order. */

@@ -23,7 +23,10 @@ import { decodeRequestBody, decodeRequestFrameHeader, encodeResponseFrame } from
 import { ApiKey } from '../../protocol/generated/api-registry.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { Logger } from '../../common/logger.js';
-import { NO_RESPONSE, takeOnceWritten, type ClientInfo, type RequestContext } from '../handlers/api-handler.js';
+import { NO_RESPONSE, onceWritten, takeOnceWritten, type ClientInfo, type RequestContext } from '../handlers/api-handler.js';
+import type { ApiMessages } from '../../protocol/generated/api-registry.js';
+import { accessFor, type Decision } from '../security/acl/request-authorization.js';
+import { AUTHORIZATION_RULES } from '../security/acl/rules/index.js';
 import type { BrokerServices } from '../services.js';
 import type { ConnectionSession } from '../security/connection-session.js';
 
@@ -140,18 +143,33 @@ export class Connection {
       if (e instanceof DecodeError) return this.close(`malformed request (API key ${header.requestApiKey} v${v}): ${e.message}`);
       throw e;
     }
+    let complete: ((response: never) => unknown) | undefined;
+    if (this.services.authorizer.enabled) {
+      const decision = this.authorize(header.requestApiKey, v, request);
+      if (decision === undefined) return this.close(`no authorization rule for API key ${header.requestApiKey}`);
+      if ('refuse' in decision) return this.enqueueDone(header.requestApiKey, v, header.correlationId, decision.refuse, frame.length);
+      request = decision.request;
+      complete = decision.complete as ((response: never) => unknown) | undefined;
+    }
     const slot: Slot = { bytes: frame.length, apiKey: header.requestApiKey, apiVersion: v, correlationId: header.correlationId, done: false, response: undefined };
     this.queue.push(slot);
     this.queuedBytes += slot.bytes;
     this.updateReading();
     const ctx: RequestContext = { services: this.services, header, apiVersion: v, client: this.client, session: this.session };
-    const start = (): void => this.run(slot, () => handler.handle(request as never, ctx));
+    const start = (): void => this.run(slot, () => handler.handle(request as never, ctx), complete);
     if (header.requestApiKey !== ApiKey.Fetch) return start();
     this.fetchesWaiting.push(start);
     this.startFetch();
   }
 
-  private run(slot: Slot, handle: () => unknown): void {
+  /** The authorization step (security/acl/request-authorization.ts): undefined when the API has no rule. */
+  private authorize(apiKey: number, version: number, request: unknown): Decision<keyof ApiMessages> | undefined {
+    const rule = AUTHORIZATION_RULES.get(apiKey);
+    if (!rule) return undefined;
+    return rule.check(request as never, accessFor(this.services.authorizer, this.session.principal, this.client.address, this.services), version);
+  }
+
+  private run(slot: Slot, handle: () => unknown, complete?: (response: never) => unknown): void {
     let result;
     try {
       result = handle();
@@ -159,7 +177,14 @@ export class Connection {
       return this.failed(e, slot);
     }
     Promise.resolve(result).then(
-      (response) => {
+      (handled) => {
+        let response = handled;
+        if (complete && handled !== NO_RESPONSE) {
+          // the completed response is a new object: what must run once it is written moves with it
+          const written = takeOnceWritten(handled);
+          response = complete(handled as never);
+          if (written) onceWritten(response as object, written);
+        }
         slot.done = true;
         slot.response = response;
         if (slot.apiKey === ApiKey.Fetch) this.fetchRunning = false;
@@ -197,8 +222,9 @@ export class Connection {
     return { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: this.services.handlers.supported(), throttleTimeMs: 0 };
   }
 
-  private enqueueDone(apiKey: number, apiVersion: number, correlationId: number, response: unknown): void {
-    this.queue.push({ bytes: 0, apiKey, apiVersion, correlationId, done: true, response });
+  private enqueueDone(apiKey: number, apiVersion: number, correlationId: number, response: unknown, bytes = 0): void {
+    this.queue.push({ bytes, apiKey, apiVersion, correlationId, done: true, response });
+    this.queuedBytes += bytes;
     this.flush();
   }
 

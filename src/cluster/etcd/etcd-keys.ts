@@ -8,6 +8,7 @@
  *   <prefix>/configs/brokers/<id|<default>>  dynamic broker configs of one broker / the default
  *   <prefix>/configs/<users|clients|ips>/<name>  settings of a client entity (SCRAM credentials,
  *                                            quotas); a user+client pair is <user>/clients/<client>
+ *   <prefix>/acls/<hash of the binding>     one ACL binding (JSON)
  *   <prefix>/producer-ids                    first producer id not yet handed out (decimal)
  *   <prefix>/election/controller/<lease>     controller candidates (value: node id), each under its
  *                                            campaign's lease; the oldest key (lowest create
@@ -26,6 +27,7 @@ export type KeyKind =
   | { kind: 'topic'; name: string }
   | { kind: 'broker-configs'; nodeId: number | null }
   | { kind: 'entity-configs'; entityType: EntityType; name: string }
+  | { kind: 'acl'; id: string }
   | { kind: 'producer-ids' }
   | { kind: 'controller-candidate' }
   | { kind: 'other' };
@@ -57,6 +59,10 @@ export class EtcdKeys {
     return `${this.root}/configs/${entityType}/${name}`;
   }
 
+  acl(id: string): string {
+    return `${this.root}/acls/${id}`;
+  }
+
   get producerIds(): string {
     return `${this.root}/producer-ids`;
   }
@@ -86,6 +92,7 @@ export class EtcdKeys {
       if (id === DEFAULT_CONFIG_KEY) return { kind: 'broker-configs', nodeId: null };
       if (/^\d+$/.test(id)) return { kind: 'broker-configs', nodeId: Number(id) };
     }
+    if (head === 'acls' && tail.length === 1 && tail[0] !== '') return { kind: 'acl', id: tail[0]! };
     if (head === 'configs' && ENTITY_TYPES.includes(tail[0] as EntityType) && tail.length >= 2 && tail[1] !== '') {
       return { kind: 'entity-configs', entityType: tail[0] as EntityType, name: tail.slice(1).join('/') };
     }

@@ -20,6 +20,8 @@
  *
  * Contract: owned by the broker; the watch callback is the only thing that changes the view.
  */
+import { createHash } from 'node:crypto';
+import type { AclBinding } from '../../broker/security/acl/acl-binding.js';
 import { Etcd3, type IOptions, type Namespace } from 'etcd3';
 import type { Logger } from '../../common/logger.js';
 import {
@@ -52,6 +54,11 @@ export interface EtcdStoreOptions {
 const MAX_CAS_ATTEMPTS = 20;
 
 type Txn = ReturnType<Etcd3['if']>;
+
+/** The key id of an ACL binding: a hash of its fields, so the same binding is one key. */
+function aclId(b: AclBinding): string {
+  return createHash('sha256').update(JSON.stringify([b.resourceType, b.resourceName, b.patternType, b.principal, b.host, b.operation, b.permission])).digest('base64url').slice(0, 32);
+}
 
 export class EtcdMetadataStore implements MetadataStore {
   private readonly listeners: MetadataListeners;
@@ -173,6 +180,31 @@ export class EtcdMetadataStore implements MetadataStore {
 
   dynamicBrokerConfigs(): DynamicBrokerConfigs {
     return structuredClone(this.view.brokerConfigs);
+  }
+
+  acls(): AclBinding[] {
+    return [...this.view.acls.values()];
+  }
+
+  async addAcls(bindings: readonly AclBinding[]): Promise<void> {
+    await this.aclWrite(bindings.map((b) => this.client.put(this.keys.acl(aclId(b))).value(JSON.stringify(b))), 'adding ACLs');
+  }
+
+  async removeAcls(bindings: readonly AclBinding[]): Promise<void> {
+    await this.aclWrite(bindings.map((b) => this.client.delete().key(this.keys.acl(aclId(b)))), 'removing ACLs');
+  }
+
+  /** The operations in one transaction (guarded by the cluster id, which always exists), then waits until this view has it. */
+  private async aclWrite(ops: Parameters<Txn['then']>, what: string): Promise<void> {
+    if (ops.length === 0) return;
+    let revision: number;
+    try {
+      const r = await this.client.if(this.keys.clusterId, 'Create', '>', 0).then(...ops).commit();
+      revision = Number(r.header.revision);
+    } catch (e) {
+      throw new MetadataUnavailableError(`${what}: etcd did not answer (${(e as Error).message})`);
+    }
+    await this.caughtUp(revision);
   }
 
   entityConfigs(entityType: EntityType): Record<string, Record<string, string>> {

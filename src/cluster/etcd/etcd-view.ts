@@ -10,6 +10,7 @@
  *
  * Contract: owned by the EtcdMetadataStore; plain data, no I/O.
  */
+import type { AclBinding } from '../../broker/security/acl/acl-binding.js';
 import { ENTITY_TYPES, type BrokerEndpoint, type DynamicBrokerConfigs, type EntityType, type MetadataChange, type TopicMetadata } from '../../broker/metadata/metadata-store.js';
 import type { EtcdKeys } from './etcd-keys.js';
 import type { WatchedKv } from './etcd-watch.js';
@@ -24,6 +25,8 @@ export class EtcdView {
   readonly brokers = new Map<number, BrokerEndpoint>();
   readonly brokerConfigs: DynamicBrokerConfigs = { defaults: {}, byBroker: {} };
   readonly entities: Record<EntityType, Map<string, Record<string, string>>> = { users: new Map(), clients: new Map(), ips: new Map() };
+  /** ACL bindings by their key id. */
+  readonly acls = new Map<string, AclBinding>();
   clusterId: string | undefined;
   /** The etcd revision the view reflects. */
   revision = 0;
@@ -42,6 +45,7 @@ export class EtcdView {
       ...[...this.brokers.keys()].map((id) => this.keys.broker(id)),
       ...this.candidates.keys(),
       ...ENTITY_TYPES.flatMap((t) => [...this.entities[t].keys()].map((n) => this.keys.entityConfigs(t, n))),
+      ...[...this.acls.keys()].map((id) => this.keys.acl(id)),
     ];
   }
 
@@ -109,6 +113,9 @@ export class EtcdView {
         case 'entity-configs':
           this.entities[k.entityType].set(k.name, JSON.parse(raw.toString('utf8')) as Record<string, string>);
           return { kind: 'entityConfigs', entityType: k.entityType, name: k.name };
+        case 'acl':
+          this.acls.set(k.id, JSON.parse(raw.toString('utf8')) as AclBinding);
+          return { kind: 'acls' };
         default:
           return undefined;
       }
@@ -149,6 +156,8 @@ export class EtcdView {
       case 'entity-configs':
         if (!this.entities[k.entityType].delete(k.name)) return undefined;
         return { kind: 'entityConfigs', entityType: k.entityType, name: k.name };
+      case 'acl':
+        return this.acls.delete(k.id) ? { kind: 'acls' } : undefined;
       default:
         return undefined;
     }
