@@ -48,6 +48,14 @@ const ACTIONS: Record<string, { tool: string; actions: Record<string, { flag: st
       alter: { flag: '--alter', subject: '--topic' },
     },
   },
+  acls: {
+    tool: 'kafka-acls',
+    actions: {
+      list: { flag: '--list' },
+      add: { flag: '--add' },
+      remove: { flag: '--remove' },
+    },
+  },
 };
 
 function shortFlags(args: string[]): string[] {
@@ -113,6 +121,11 @@ const NATIVE_HELP: Record<string, { usage: string[]; examples: string[]; tools: 
     examples: ['gregor configs describe orders', 'gregor configs alter orders --add-config retention.ms=86400000', 'gregor configs alter orders --delete-config retention.ms'],
     tools: ['kafka-configs'],
   },
+  acls: {
+    usage: ['gregor acls list [--topic t | --group g | --cluster] [--principal User:x]', 'gregor acls add --allow-principal User:x --operation Read --topic t [--group g]', 'gregor acls remove --force --allow-principal User:x --operation Read --topic t'],
+    examples: ['gregor acls add --allow-principal User:alice --operation Read --topic orders --group billing', 'gregor acls add --allow-principal User:bob --producer --topic orders', 'gregor acls list --topic orders', 'gregor acls remove --force --allow-principal User:alice --operation Read --topic orders'],
+    tools: ['kafka-acls'],
+  },
   perf: {
     usage: ['gregor perf produce <topic> --num-records n [--record-size bytes] [--throughput n|-1]', 'gregor perf consume <topic> --messages n'],
     examples: ['gregor perf produce perf-test --num-records 100000 --record-size 100 --throughput -1', 'gregor perf consume perf-test --messages 100000'],
@@ -145,5 +158,6 @@ export const NATIVE_COMMANDS: Record<string, string> = {
   consume: 'print the records of a topic',
   groups: 'list | describe (with lag) | delete | reset-offsets consumer groups',
   configs: 'describe | alter topic configurations',
+  acls: 'list | add | remove ACLs',
   perf: 'produce | consume: measure throughput and latency',
 };

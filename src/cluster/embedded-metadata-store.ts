@@ -22,7 +22,7 @@ import {
   type PartitionMetadata, type PartitionUpdate, type TopicMetadata,
 } from '../broker/metadata/metadata-store.js';
 import { MetadataListeners } from './metadata-listeners.js';
-import { sameBinding, type AclBinding } from '../broker/security/acl/acl-binding.js';
+import { sameBinding, type AclBinding } from '../protocol/acl/acl-binding.js';
 
 const METADATA_FILE = 'gregor-metadata.json';
 

@@ -7,7 +7,7 @@
  */
 import { ApiKey } from '../../protocol/generated/api-registry.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import { invalidBinding, PatternType, type AclBinding } from '../security/acl/acl-binding.js';
+import { invalidBinding, PatternType, type AclBinding } from '../../protocol/acl/acl-binding.js';
 import { kafkaErrorCodeOf } from '../errors.js';
 import { defineHandler } from './api-handler.js';
 

@@ -6,7 +6,7 @@
  */
 import { ApiKey } from '../../protocol/generated/api-registry.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import { filterMatches, invalidFilter, PatternType, type AclFilter } from '../security/acl/acl-binding.js';
+import { filterMatches, invalidFilter, PatternType, type AclFilter } from '../../protocol/acl/acl-binding.js';
 import { defineHandler } from './api-handler.js';
 
 export const describeAclsHandler = defineHandler({

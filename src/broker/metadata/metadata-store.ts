@@ -112,7 +112,7 @@ export interface DynamicBrokerConfigs {
   byBroker: Record<string, Record<string, string>>;
 }
 
-import type { AclBinding } from '../security/acl/acl-binding.js';
+import type { AclBinding } from '../../protocol/acl/acl-binding.js';
 
 export interface MetadataStore {
   readonly clusterId: string;

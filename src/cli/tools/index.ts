@@ -11,10 +11,11 @@ import { kafkaConsoleConsumer } from './kafka-console-consumer.js';
 import { kafkaProducerPerfTest } from './kafka-producer-perf-test.js';
 import { kafkaConsumerPerfTest } from './kafka-consumer-perf-test.js';
 import { kafkaReassignPartitions } from './kafka-reassign-partitions.js';
+import { kafkaAcls } from './kafka-acls.js';
 
 export const TOOLS: readonly Tool[] = [
   kafkaTopics, kafkaConsoleProducer, kafkaConsoleConsumer, kafkaConsumerGroups, kafkaConfigs,
-  kafkaProducerPerfTest, kafkaConsumerPerfTest, kafkaReassignPartitions,
+  kafkaProducerPerfTest, kafkaConsumerPerfTest, kafkaReassignPartitions, kafkaAcls,
 ];
 
 /** A tool by any of its names: kafka-topics, kafka-topics.sh, ./kafka-topics.sh, /path/kafka-topics.sh. */

@@ -32,6 +32,8 @@ import * as groupOps from './admin-groups.js';
 import * as recordOps from './admin-records.js';
 import * as reassignmentOps from './admin-reassignments.js';
 import * as scramOps from './admin-scram.js';
+import * as aclOps from './admin-acls.js';
+import type { AclBinding, AclFilter } from '../../protocol/acl/acl-binding.js';
 import type { AdminOptions, NewTopic, ResultOptions, CreateTopicsOptions, CreateTopicResult, DeleteTopicResult, TopicDescription, ConfigResource, DescribeConfigsOptions, ConfigResourceDescription, AlterConfigOperation, GroupListing, GroupDescription, GroupResult, OffsetSpec, ListOffsetsOptions, ListedOffset, GroupOffset, OffsetToCommit, PartitionResult, RecordsToDelete, DeletedRecords, ClusterDescription, ReplicaMove, ReassignmentResult, OngoingReassignment } from './admin-types.js';
 
 export type { ConfigEntry, ConfigOp, ConfigResourceType, ConfigSourceName, ConfigSynonym, ConfigTypeName } from './configs.js';
@@ -86,6 +88,23 @@ export class Admin {
   /** The moves in progress, of the given partitions or of all (null). */
   listPartitionReassignments(partitions: readonly TopicPartition[] | null = null): Promise<OngoingReassignment[]> {
     return reassignmentOps.listPartitionReassignments(this.ctx, partitions);
+  }
+
+  // ---- ACLs ----
+
+  /** Creates ACL bindings; an outcome per binding (NONE when stored). */
+  createAcls(bindings: readonly AclBinding[]): Promise<aclOps.AclOutcome[]> {
+    return aclOps.createAcls(this.ctx, bindings);
+  }
+
+  /** The stored bindings a filter matches. */
+  describeAcls(filter: AclFilter): Promise<AclBinding[]> {
+    return aclOps.describeAcls(this.ctx, filter);
+  }
+
+  /** Deletes the bindings each filter matches; per filter, what was deleted. */
+  deleteAcls(filters: readonly AclFilter[]): Promise<(aclOps.AclOutcome & { deleted: AclBinding[] })[]> {
+    return aclOps.deleteAcls(this.ctx, filters);
   }
 
   // ---- SCRAM credentials ----

@@ -21,7 +21,7 @@
  * Contract: owned by the broker; the watch callback is the only thing that changes the view.
  */
 import { createHash } from 'node:crypto';
-import type { AclBinding } from '../../broker/security/acl/acl-binding.js';
+import type { AclBinding } from '../../protocol/acl/acl-binding.js';
 import { Etcd3, type IOptions, type Namespace } from 'etcd3';
 import type { Logger } from '../../common/logger.js';
 import {

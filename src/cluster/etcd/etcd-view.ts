@@ -10,7 +10,7 @@
  *
  * Contract: owned by the EtcdMetadataStore; plain data, no I/O.
  */
-import type { AclBinding } from '../../broker/security/acl/acl-binding.js';
+import type { AclBinding } from '../../protocol/acl/acl-binding.js';
 import { ENTITY_TYPES, type BrokerEndpoint, type DynamicBrokerConfigs, type EntityType, type MetadataChange, type TopicMetadata } from '../../broker/metadata/metadata-store.js';
 import type { EtcdKeys } from './etcd-keys.js';
 import type { WatchedKv } from './etcd-watch.js';

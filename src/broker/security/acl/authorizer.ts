@@ -16,7 +16,7 @@
  */
 import type { KafkaPrincipal } from '../principal.js';
 import { principalText } from '../principal.js';
-import { AclOperation, AclPermission, PatternType, WILDCARD, type AclBinding } from './acl-binding.js';
+import { AclOperation, AclPermission, PatternType, WILDCARD, type AclBinding } from '../../../protocol/acl/acl-binding.js';
 
 export interface AuthorizerSettings {
   enabled: boolean;

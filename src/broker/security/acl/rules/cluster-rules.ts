@@ -6,7 +6,7 @@
  */
 import { ApiKey } from '../../../../protocol/generated/api-registry.js';
 import { ErrorCode } from '../../../../protocol/generated/error-codes.js';
-import { AclOperation, CLUSTER_NAME, ResourceType } from '../acl-binding.js';
+import { AclOperation, CLUSTER_NAME, ResourceType } from '../../../../protocol/acl/acl-binding.js';
 import { defineRule, type Access } from '../request-authorization.js';
 
 const DENIED = ErrorCode.CLUSTER_AUTHORIZATION_FAILED;

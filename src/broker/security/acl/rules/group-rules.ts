@@ -13,7 +13,7 @@
  */
 import { ApiKey } from '../../../../protocol/generated/api-registry.js';
 import { ErrorCode } from '../../../../protocol/generated/error-codes.js';
-import { AclOperation, CLUSTER_NAME, operationsOf, ResourceType } from '../acl-binding.js';
+import { AclOperation, CLUSTER_NAME, operationsOf, ResourceType } from '../../../../protocol/acl/acl-binding.js';
 import { defineRule, type Access } from '../request-authorization.js';
 import { split } from './split.js';
 
