@@ -44,8 +44,9 @@ export const produceRule = defineRule({
 
 export const fetchRule = defineRule({
   apiKey: ApiKey.Fetch,
-  check(request, a) {
-    const replicaId = request.replicaState?.replicaId ?? request.replicaId ?? -1;
+  check(request, a, v) {
+    // v15 moved the replica id into ReplicaState
+    const replicaId = (v >= 15 ? request.replicaState?.replicaId : request.replicaId) ?? -1;
     if (replicaId >= 0) {
       if (clusterOk(a, AclOperation.CLUSTER_ACTION)) return { request };
       return { refuse: { ...defaultFetchResponse(), errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, responses: [] } };
