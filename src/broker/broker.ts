@@ -6,6 +6,7 @@
  */
 import { listenerSecurity } from './security/listener-security.js';
 import { Authorizer, authorizerSettings } from './security/acl/authorizer.js';
+import { quotaManager } from './quota/quota-manager.js';
 import { repeat, systemClock, type Clock, type Timer } from '../common/clock.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import type { FileSystem } from '../storage/fs/file-system.js';
@@ -129,6 +130,7 @@ export class Broker {
     const services: BrokerServices = {
       nodeId, config, dynamicConfig, clock, logger, metadata, logs, replicas, topics, reassignments, groups, producerIds,
       authorizer: new Authorizer(() => authorizerSettings(config), () => metadata.acls()),
+      quotas: quotaManager(metadata, config),
       transactions, transactionLog: transactions.topicLog,
       fetchSessions: new FetchSessionCache(clock),
       readBuffers: new ReadBufferPool(),

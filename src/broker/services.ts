@@ -21,6 +21,7 @@ import type { InitProducerIdRequest } from '../protocol/generated/messages/InitP
 import type { InitProducerIdResponse } from '../protocol/generated/messages/InitProducerIdResponse.js';
 import type { TopicPartitionRef, TransactionMetadata } from './txn/txn-metadata.js';
 import type { Authorizer } from './security/acl/authorizer.js';
+import type { QuotaManager } from './quota/quota-manager.js';
 
 /** What the transaction coordinator offers other handlers. */
 export interface TransactionService {
@@ -54,6 +55,8 @@ export interface BrokerServices {
   handlers: HandlerRegistry;
   /** ACL authorization (allows everything unless authorizer.class.name is set). */
   authorizer: Authorizer;
+  /** Client quotas (producer/consumer byte rates, request time, controller mutations). */
+  quotas: QuotaManager;
   groups: GroupCoordinator;
   producerIds: ProducerIdManager;
   /** __transaction_state and the transaction coordinator, once they exist. */

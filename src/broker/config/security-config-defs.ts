@@ -62,6 +62,8 @@ export const SECURITY_CONFIG_DEFS: readonly ConfigDef[] = [
     doc: 'Turns ACL authorization on: Kafka\'s StandardAuthorizer or AclAuthorizer class name (both mean Gregor\'s authorizer, ACLs in the metadata store). Empty: every request is allowed.' },
   { name: 'super.users', type: 'string', default: '', doc: 'Principals allowed everything, separated by semicolons: User:admin;User:CN=broker.' },
   { name: 'allow.everyone.if.no.acl.found', type: 'boolean', default: 'false', doc: 'Whether a resource with no ACL at all is open to everyone.' },
+  { name: 'quota.window.num', type: 'int', default: '11', validate: atLeast(1), doc: 'Samples kept to measure client quota rates.' },
+  { name: 'quota.window.size.seconds', type: 'int', default: '1', validate: atLeast(1), doc: 'Length of each client quota sample.' },
   { name: 'max.connections', type: 'int', default: '2147483647', validate: atLeast(0), dynamic: 'cluster-wide',
     doc: 'Most connections the broker accepts (accepted; Gregor does not limit connections yet).' },
   { name: 'max.connection.creation.rate', type: 'int', default: '2147483647', validate: atLeast(0), dynamic: 'cluster-wide',

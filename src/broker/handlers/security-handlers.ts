@@ -1,7 +1,8 @@
 /**
  * The authentication handlers (SaslHandshake, SaslAuthenticate), the SCRAM credential
  * administration (DescribeUserScramCredentials, AlterUserScramCredentials) and the ACL
- * administration (DescribeAcls, CreateAcls, DeleteAcls).
+ * administration (DescribeAcls, CreateAcls, DeleteAcls) and client quotas (DescribeClientQuotas,
+ * AlterClientQuotas).
  */
 import type { ApiHandler } from './api-handler.js';
 import { saslAuthenticateHandler } from './sasl-authenticate.js';
@@ -11,6 +12,8 @@ import { describeUserScramCredentialsHandler } from './describe-user-scram-crede
 import { createAclsHandler } from './create-acls.js';
 import { deleteAclsHandler } from './delete-acls.js';
 import { describeAclsHandler } from './describe-acls.js';
+import { describeClientQuotasHandler } from './describe-client-quotas.js';
+import { alterClientQuotasHandler } from './alter-client-quotas.js';
 
 export const SECURITY_HANDLERS: readonly ApiHandler<never>[] = [
   saslHandshakeHandler,
@@ -20,4 +23,6 @@ export const SECURITY_HANDLERS: readonly ApiHandler<never>[] = [
   describeAclsHandler,
   createAclsHandler,
   deleteAclsHandler,
+  describeClientQuotasHandler,
+  alterClientQuotasHandler,
 ] as unknown as ApiHandler<never>[];

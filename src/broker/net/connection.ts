@@ -27,8 +27,21 @@ import { NO_RESPONSE, onceWritten, takeOnceWritten, type ClientInfo, type Reques
 import type { ApiMessages } from '../../protocol/generated/api-registry.js';
 import { accessFor, type Decision } from '../security/acl/request-authorization.js';
 import { AUTHORIZATION_RULES } from '../security/acl/rules/index.js';
+import { applyQuotas, mutationsOf, type RequestCost } from '../quota/request-quotas.js';
+import type { FetchRequest } from '../../protocol/generated/messages/FetchRequest.js';
 import type { BrokerServices } from '../services.js';
 import type { ConnectionSession } from '../security/connection-session.js';
+
+/** API versions whose responses have no throttle_time_ms field (found by encoding). */
+const NO_THROTTLE_FIELD = new Set<string>();
+
+/** `next` replaces `previous` as the response: what must run once it is written moves with it. */
+function carryOnceWritten(previous: unknown, next: unknown): unknown {
+  if (next === previous) return next;
+  const written = takeOnceWritten(previous);
+  if (written) onceWritten(next as object, written);
+  return next;
+}
 
 function sizePrefixed(token: Buffer): Buffer {
   const out = Buffer.allocUnsafe(4 + token.length);
@@ -50,6 +63,8 @@ interface Slot {
   correlationId: number;
   done: boolean;
   response: unknown;
+  /** How long the client is throttled by its quotas (the response says so; reading stops that long). */
+  throttleMs?: number;
 }
 
 export class Connection {
@@ -59,6 +74,8 @@ export class Connection {
   private writeBlocked = false;
   private queuedBytes = 0;
   private fetchRunning = false;
+  /** Reading stays paused until then (epoch ms): the client is throttled by a quota. */
+  private mutedUntil = 0;
   private readonly fetchesWaiting: (() => void)[] = [];
   private readonly log: Logger;
   private readonly maxRequestBytes: number;
@@ -156,7 +173,8 @@ export class Connection {
     this.queuedBytes += slot.bytes;
     this.updateReading();
     const ctx: RequestContext = { services: this.services, header, apiVersion: v, client: this.client, session: this.session };
-    const start = (): void => this.run(slot, () => handler.handle(request as never, ctx), complete);
+    const cost = this.services.quotas.active ? this.costOf(header.requestApiKey, v, header.clientId ?? '', frame.length, request) : undefined;
+    const start = (): void => this.run(slot, () => handler.handle(request as never, ctx), complete, cost);
     if (header.requestApiKey !== ApiKey.Fetch) return start();
     this.fetchesWaiting.push(start);
     this.startFetch();
@@ -169,21 +187,33 @@ export class Connection {
     return rule.check(request as never, accessFor(this.services.authorizer, this.session.principal, this.client.address, this.services), version);
   }
 
-  private run(slot: Slot, handle: () => unknown, complete?: (response: never) => unknown): void {
+  /** What a request costs against the client quotas, known before it runs (quota/request-quotas.ts). */
+  private costOf(apiKey: number, version: number, clientId: string, requestBytes: number, request: unknown): RequestCost {
+    const { metadata, config } = this.services;
+    const fetchReplica = apiKey === ApiKey.Fetch ? ((version >= 15 ? (request as FetchRequest).replicaState?.replicaId : (request as FetchRequest).replicaId) ?? -1) : -1;
+    return {
+      apiKey, version, user: this.session.principal.name, clientId, requestBytes, handlerMs: 0, fromReplica: fetchReplica >= 0,
+      mutations: mutationsOf(apiKey, request, (t) => metadata.topic(t)?.partitions.length ?? 0, config.int('num.partitions')),
+    };
+  }
+
+  private run(slot: Slot, handle: () => unknown, complete?: (response: never) => unknown, cost?: RequestCost): void {
     let result;
+    const started = cost ? performance.now() : 0;
     try {
       result = handle();
     } catch (e) {
       return this.failed(e, slot);
     }
+    if (cost) cost.handlerMs = performance.now() - started;
     Promise.resolve(result).then(
       (handled) => {
         let response = handled;
-        if (complete && handled !== NO_RESPONSE) {
-          // the completed response is a new object: what must run once it is written moves with it
-          const written = takeOnceWritten(handled);
-          response = complete(handled as never);
-          if (written) onceWritten(response as object, written);
+        if (complete && handled !== NO_RESPONSE) response = carryOnceWritten(handled, complete(handled as never));
+        if (cost) {
+          const q = applyQuotas(this.services.quotas, cost, response, this.services.clock.now());
+          if (response !== NO_RESPONSE) response = carryOnceWritten(response, q.response);
+          slot.throttleMs = q.throttleMs;
         }
         slot.done = true;
         slot.response = response;
@@ -240,10 +270,11 @@ export class Connection {
     while (this.queue.length > 0 && this.queue[0]!.done) {
       const slot = this.queue.shift()!;
       this.queuedBytes -= slot.bytes;
+      if (slot.throttleMs) this.muteFor(slot.throttleMs);
       if (slot.response === NO_RESPONSE) continue;
       let chunks: Buffer[];
       try {
-        chunks = slot.raw ? [sizePrefixed(slot.raw)] : encodeResponseFrame(slot.apiKey, slot.apiVersion, slot.correlationId, slot.response);
+        chunks = slot.raw ? [sizePrefixed(slot.raw)] : this.encode(slot);
       } catch (e) {
         if (e instanceof EncodeError) {
           this.log.error({ err: e, apiKey: slot.apiKey, apiVersion: slot.apiVersion }, 'response cannot be encoded; closing the connection');
@@ -275,9 +306,31 @@ export class Connection {
     setTimeout(() => this.socket.destroy(), 5000).unref();
   }
 
+  /** The response frame; a throttled one carries its throttle time where its version has the field. */
+  private encode(slot: Slot): Buffer[] {
+    if (slot.throttleMs && !NO_THROTTLE_FIELD.has(`${slot.apiKey}:${slot.apiVersion}`)) {
+      try {
+        return encodeResponseFrame(slot.apiKey, slot.apiVersion, slot.correlationId, { ...(slot.response as object), throttleTimeMs: slot.throttleMs });
+      } catch (e) {
+        if (!(e instanceof EncodeError)) throw e;
+        NO_THROTTLE_FIELD.add(`${slot.apiKey}:${slot.apiVersion}`);
+      }
+    }
+    return encodeResponseFrame(slot.apiKey, slot.apiVersion, slot.correlationId, slot.response);
+  }
+
+  /** Stops reading for `ms` (a throttled client), as Kafka mutes the channel after the response. */
+  private muteFor(ms: number): void {
+    const until = this.services.clock.now() + ms;
+    if (until <= this.mutedUntil) return;
+    this.mutedUntil = until;
+    this.services.clock.schedule(ms, () => this.updateReading());
+  }
+
   private updateReading(): void {
     if (this.closed) return;
-    const shouldPause = this.writeBlocked || this.queue.length >= this.maxQueued || this.queuedBytes >= MAX_QUEUED_REQUEST_BYTES;
+    const muted = this.mutedUntil > this.services.clock.now();
+    const shouldPause = muted || this.writeBlocked || this.queue.length >= this.maxQueued || this.queuedBytes >= MAX_QUEUED_REQUEST_BYTES;
     if (shouldPause && !this.socket.isPaused()) this.socket.pause();
     else if (!shouldPause && this.socket.isPaused()) this.socket.resume();
   }

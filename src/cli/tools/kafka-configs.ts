@@ -3,10 +3,16 @@
  * (--entity-type topics|brokers, --entity-name, --describe, --alter --add-config/--delete-config),
  * and users' SCRAM credentials (--entity-type users --alter
  * --add-config 'SCRAM-SHA-256=[iterations=8192,password=secret]', --delete-config SCRAM-SHA-256,
- * --describe), as Kafka's tool does them (AlterUserScramCredentials / DescribeUserScramCredentials).
+ * --describe), as Kafka's tool does them (AlterUserScramCredentials / DescribeUserScramCredentials),
+ * and client quotas of users, clients and ips (--entity-type users --entity-name alice
+ * [--entity-type clients --entity-name app] --alter --add-config 'producer_byte_rate=1048576';
+ * --entity-default for the default entity), through AlterClientQuotas / DescribeClientQuotas.
  */
+import { QUOTA_KEYS } from '../../broker/quota/quota-entity.js';
+import type { QuotaEntityComponent } from '../../client/admin/admin-quotas.js';
 import { SCRAM_MECHANISMS, type ScramMechanism } from '../../protocol/sasl/scram-credential.js';
 import type { Admin } from '../../client/admin/admin.js';
+import type { ParsedOptions } from '../support/options.js';
 import type { Io } from '../support/output.js';
 import { keyValues, UsageError } from '../support/options.js';
 import { EXIT_OK } from '../support/output.js';
@@ -71,26 +77,81 @@ function scramValue(mechanism: string, text: string): { password: string; iterat
   return { password, iterations };
 }
 
-async function alterUser(admin: Admin, user: string, add: Map<string, string>, remove: string[], io: Io): Promise<number> {
-  const changes = [
-    ...[...add].map(([m, v]) => ({ user, mechanism: scramMechanism(m), ...scramValue(m, v) })),
-    ...remove.map((m) => ({ user, mechanism: scramMechanism(m), delete: true as const })),
-  ];
-  const [result] = await admin.alterUserScramCredentials(changes);
-  if (result && result.errorCode !== 0) {
-    io.stderr.write(`Error while executing config command with args: ${result.errorMessage ?? result.error}\n`);
-    return 1;
+const ENTITY_KIND: Record<string, QuotaEntityComponent['entityType']> = { users: 'user', clients: 'client-id', ips: 'ip' };
+
+/** The entity named by --entity-type/--entity-name pairs (in order), --entity-default filling the types left unnamed. */
+function quotaEntity(o: ParsedOptions): QuotaEntityComponent[] {
+  const types = o.all('entity-type');
+  const names = o.all('entity-name');
+  if (names.length > types.length) throw new UsageError('each --entity-name needs its --entity-type');
+  if (names.length < types.length && !o.has('entity-default')) throw new UsageError('--entity-name or --entity-default is needed for each --entity-type');
+  return types.map((t, i) => {
+    const kind = ENTITY_KIND[t];
+    if (!kind) throw new UsageError(`--entity-type ${t} cannot be combined with users, clients or ips`);
+    return { entityType: kind, entityName: names[i] ?? null };
+  });
+}
+
+function describeEntity(entity: readonly QuotaEntityComponent[]): string {
+  const label = { user: 'user-principal', 'client-id': 'client-id', ip: 'ip' } as const;
+  return entity.map((c) => (c.entityName === null ? `the default ${label[c.entityType]}` : `${label[c.entityType]} '${c.entityName}'`)).join(', ');
+}
+
+async function alterEntity(admin: Admin, entity: QuotaEntityComponent[], add: Map<string, string>, remove: string[], io: Io): Promise<number> {
+  const isScram = (k: string): boolean => (SCRAM_MECHANISMS as readonly string[]).includes(k);
+  const user = entity.length === 1 && entity[0]!.entityType === 'user' ? entity[0]!.entityName : undefined;
+  const scramAdd = [...add].filter(([k]) => isScram(k));
+  const scramRemove = remove.filter(isScram);
+  if ((scramAdd.length > 0 || scramRemove.length > 0) && (user === undefined || user === null)) {
+    throw new UsageError('SCRAM credentials belong to one named user: --entity-type users --entity-name <user>');
   }
-  io.stdout.write(`Completed updating config for user ${user}.\n`);
+  const quotaOps = [
+    ...[...add].filter(([k]) => !isScram(k)).map(([k, v]) => {
+      const value = Number(v);
+      if (!Number.isFinite(value)) throw new UsageError(`${k} needs a number, not '${v}'`);
+      return { key: k, value };
+    }),
+    ...remove.filter((k) => !isScram(k)).map((k) => ({ key: k, value: null })),
+  ];
+  for (const op of quotaOps) if (!QUOTA_KEYS.includes(op.key)) throw new UsageError(`unknown quota ${op.key} (${QUOTA_KEYS.join(', ')}; users also take ${SCRAM_MECHANISMS.join(', ')})`);
+  if (scramAdd.length > 0 || scramRemove.length > 0) {
+    const changes = [
+      ...scramAdd.map(([m, v]) => ({ user: user!, mechanism: scramMechanism(m), ...scramValue(m, v) })),
+      ...scramRemove.map((m) => ({ user: user!, mechanism: scramMechanism(m), delete: true as const })),
+    ];
+    const [result] = await admin.alterUserScramCredentials(changes);
+    if (result && result.errorCode !== 0) {
+      io.stderr.write(`Error while executing config command with args: ${result.errorMessage ?? result.error}\n`);
+      return 1;
+    }
+  }
+  if (quotaOps.length > 0) {
+    const [result] = await admin.alterClientQuotas([{ entity, ops: quotaOps }]);
+    if (result && result.errorCode !== 0) {
+      io.stderr.write(`Error while executing config command with args: ${result.errorMessage ?? result.error}\n`);
+      return 1;
+    }
+  }
+  io.stdout.write(`Completed updating config for ${describeEntity(entity)}.\n`);
   return EXIT_OK;
 }
 
-async function describeUsers(admin: Admin, user: string | undefined, io: Io): Promise<number> {
-  const results = await admin.describeUserScramCredentials(user === undefined ? null : [user]);
-  for (const r of results) {
-    if (r.errorCode !== 0) continue;
-    const list = r.credentials.map((c) => `${c.mechanism}=iterations=${c.iterations}`).join(', ');
-    io.stdout.write(`SCRAM credential configs for user-principal '${r.user}' are ${list}\n`);
+async function describeEntities(admin: Admin, o: ParsedOptions, io: Io): Promise<number> {
+  const types = o.all('entity-type');
+  const names = o.all('entity-name');
+  const filter = types.map((t, i) => ({
+    entityType: ENTITY_KIND[t]!,
+    match: names[i] !== undefined ? { exact: names[i]! } : o.has('entity-default') ? ('default' as const) : ('specified' as const),
+  }));
+  for (const e of await admin.describeClientQuotas(filter, true)) {
+    const values = Object.entries(e.values).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${Number.isInteger(v) ? v.toFixed(1) : v}`).join(', ');
+    io.stdout.write(`Quota configs for ${describeEntity(e.entity)} are ${values}\n`);
+  }
+  if (types.length === 1 && types[0] === 'users' && !o.has('entity-default')) {
+    for (const r of await admin.describeUserScramCredentials(names[0] === undefined ? null : [names[0]])) {
+      if (r.errorCode !== 0) continue;
+      io.stdout.write(`SCRAM credential configs for user-principal '${r.user}' are ${r.credentials.map((c) => `${c.mechanism}=iterations=${c.iterations}`).join(', ')}\n`);
+    }
   }
   return EXIT_OK;
 }
@@ -100,9 +161,9 @@ export const kafkaConfigs: Tool = {
   summary: 'describe and alter topic and broker configurations',
   options: [
     ...BOOTSTRAP_OPTIONS,
-    { name: 'entity-type', value: 'topics|brokers|broker-loggers|users', doc: 'The kind of entity.' },
-    { name: 'entity-name', value: 'name', doc: 'The topic name or broker id.' },
-    { name: 'entity-default', doc: 'The cluster-wide default (brokers).' },
+    { name: 'entity-type', value: 'topics|brokers|broker-loggers|users|clients|ips', repeatable: true, doc: 'The kind of entity (users and clients together for a user+client entity).' },
+    { name: 'entity-name', value: 'name', repeatable: true, doc: 'The topic name, broker id, user, client id or ip.' },
+    { name: 'entity-default', doc: 'The cluster-wide default (brokers), or the default user / client / ip.' },
     { name: 'topic', value: 'name', doc: 'Shorthand for --entity-type topics --entity-name <name>.' },
     { name: 'broker', value: 'id', doc: 'Shorthand for --entity-type brokers --entity-name <id>.' },
     { name: 'describe', doc: 'Show the configuration.' },
@@ -117,20 +178,18 @@ export const kafkaConfigs: Tool = {
     'kafka-configs --bootstrap-server localhost:9092 --entity-type topics --entity-name orders --alter --add-config retention.ms=86400000',
     'kafka-configs --bootstrap-server localhost:9092 --entity-type topics --entity-name orders --alter --delete-config retention.ms',
     "kafka-configs --bootstrap-server localhost:9092 --entity-type users --entity-name alice --alter --add-config 'SCRAM-SHA-256=[password=alice-secret]'",
+    "kafka-configs --bootstrap-server localhost:9092 --entity-type users --entity-name alice --alter --add-config 'producer_byte_rate=1048576,consumer_byte_rate=2097152'",
+    'kafka-configs --bootstrap-server localhost:9092 --entity-type clients --entity-default --alter --add-config request_percentage=50',
   ],
   async run(o, io) {
-    if (o.get('entity-type') === 'users') {
+    if (o.all('entity-type').some((t) => t in ENTITY_KIND)) {
       if (o.has('alter') === o.has('describe')) throw new UsageError('exactly one of --describe or --alter is needed');
-      const user = o.get('entity-name');
-      if (o.has('alter')) {
-        if (user === undefined) throw new UsageError('--entity-name is required');
-        const add = parseConfigList(o.get('add-config') ?? '');
-        const remove = (o.get('delete-config') ?? '').split(',').map((k) => k.trim()).filter((k) => k);
-        if (add.size + remove.length === 0) throw new UsageError('--alter needs --add-config or --delete-config');
-        for (const m of [...add.keys(), ...remove]) scramMechanism(m);
-        return withAdmin(bootstrapOf(o), (admin) => alterUser(admin, user, add, remove, io));
-      }
-      return withAdmin(bootstrapOf(o), (admin) => describeUsers(admin, user, io));
+      if (o.has('describe')) return withAdmin(bootstrapOf(o), (admin) => describeEntities(admin, o, io));
+      const entity = quotaEntity(o);
+      const add = parseConfigList(o.get('add-config') ?? '');
+      const remove = (o.get('delete-config') ?? '').split(',').map((k) => k.trim()).filter((k) => k);
+      if (add.size + remove.length === 0) throw new UsageError('--alter needs --add-config or --delete-config');
+      return withAdmin(bootstrapOf(o), (admin) => alterEntity(admin, entity, add, remove, io));
     }
     const type = resourceType(o.get('entity-type'), o);
     const name = o.get('topic') ?? o.get('broker') ?? (o.has('entity-default') ? '' : o.get('entity-name'));

@@ -33,6 +33,7 @@ import * as recordOps from './admin-records.js';
 import * as reassignmentOps from './admin-reassignments.js';
 import * as scramOps from './admin-scram.js';
 import * as aclOps from './admin-acls.js';
+import * as quotaOps from './admin-quotas.js';
 import type { AclBinding, AclFilter } from '../../protocol/acl/acl-binding.js';
 import type { AdminOptions, NewTopic, ResultOptions, CreateTopicsOptions, CreateTopicResult, DeleteTopicResult, TopicDescription, ConfigResource, DescribeConfigsOptions, ConfigResourceDescription, AlterConfigOperation, GroupListing, GroupDescription, GroupResult, OffsetSpec, ListOffsetsOptions, ListedOffset, GroupOffset, OffsetToCommit, PartitionResult, RecordsToDelete, DeletedRecords, ClusterDescription, ReplicaMove, ReassignmentResult, OngoingReassignment } from './admin-types.js';
 
@@ -105,6 +106,18 @@ export class Admin {
   /** Deletes the bindings each filter matches; per filter, what was deleted. */
   deleteAcls(filters: readonly AclFilter[]): Promise<(aclOps.AclOutcome & { deleted: AclBinding[] })[]> {
     return aclOps.deleteAcls(this.ctx, filters);
+  }
+
+  // ---- client quotas ----
+
+  /** Sets (a value) or removes (null) quotas of entities; an outcome per entity. */
+  alterClientQuotas(alterations: readonly quotaOps.QuotaAlteration[], validateOnly = false): ReturnType<typeof quotaOps.alterClientQuotas> {
+    return quotaOps.alterClientQuotas(this.ctx, alterations, validateOnly);
+  }
+
+  /** The quotas of the entities a filter matches. */
+  describeClientQuotas(filter: readonly quotaOps.QuotaFilterComponent[], strict = false): Promise<quotaOps.QuotaEntry[]> {
+    return quotaOps.describeClientQuotas(this.ctx, filter, strict);
   }
 
   // ---- SCRAM credentials ----

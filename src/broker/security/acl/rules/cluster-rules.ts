@@ -2,6 +2,7 @@
  * Rules of the cluster-wide APIs (Kafka's authorization table), each on the cluster resource:
  *   DescribeLogDirs, ListPartitionReassignments, DescribeAcls, DescribeUserScramCredentials   DESCRIBE
  *   ElectLeaders, AlterPartitionReassignments, CreateAcls, DeleteAcls, AlterUserScramCredentials   ALTER
+ *   DescribeClientQuotas DESCRIBE_CONFIGS, AlterClientQuotas ALTER_CONFIGS
  * and the APIs open to every connection: ApiVersions, SaslHandshake, SaslAuthenticate.
  */
 import { ApiKey } from '../../../../protocol/generated/api-registry.js';
@@ -72,4 +73,16 @@ export const alterUserScramCredentialsRule = defineRule({
     const users = [...new Set([...request.deletions.map((d) => d.name), ...request.upsertions.map((u) => u.name)])];
     return { refuse: { throttleTimeMs: 0, results: users.map((user) => ({ user, errorCode: DENIED, errorMessage: null })) } };
   },
+});
+
+export const describeClientQuotasRule = defineRule({
+  apiKey: ApiKey.DescribeClientQuotas,
+  check: (request, a) => (a.allowed(AclOperation.DESCRIBE_CONFIGS, ResourceType.CLUSTER, CLUSTER_NAME)
+    ? { request } : { refuse: { throttleTimeMs: 0, errorCode: DENIED, errorMessage: null, entries: null } }),
+});
+
+export const alterClientQuotasRule = defineRule({
+  apiKey: ApiKey.AlterClientQuotas,
+  check: (request, a) => (a.allowed(AclOperation.ALTER_CONFIGS, ResourceType.CLUSTER, CLUSTER_NAME)
+    ? { request } : { refuse: { throttleTimeMs: 0, entries: request.entries.map((e) => ({ errorCode: DENIED, errorMessage: null, entity: e.entity })) } }),
 });
