@@ -23,6 +23,8 @@ export class RawClient {
   private isClosed = false;
   private readonly closedPromise: Promise<void>;
   private nextCorrelationId = 1;
+  /** The client id in the headers of the requests this client sends. */
+  clientId: string | null = 'gregor-raw-test';
 
   private constructor(readonly socket: Socket) {
     this.closedPromise = new Promise((resolve) => {
@@ -65,7 +67,7 @@ export class RawClient {
   }
 
   /** The complete size-prefixed frame of a request, without sending it. */
-  encode<K extends Key>(apiKey: K, version: number, body: RequestOf<K>, correlationId = this.nextCorrelationId++, clientId: string | null = 'gregor-raw-test'): Buffer {
+  encode<K extends Key>(apiKey: K, version: number, body: RequestOf<K>, correlationId = this.nextCorrelationId++, clientId: string | null = this.clientId): Buffer {
     return Buffer.concat(encodeRequestFrame(apiKey, version, correlationId, clientId, body));
   }
 
