@@ -2,13 +2,17 @@
  * BrokerConnection: one TCP connection to one broker. Requests are pipelined: each gets the next
  * correlation id and its response is matched by id. At connect it asks ApiVersions and from then
  * on uses, per API, the highest version both sides support (so it talks to Apache Kafka as well
- * as Gregor).
+ * as Gregor). With `security`, the connection is made with TLS and/or authenticated with SASL
+ * (SaslHandshake v1, then SaslAuthenticate tokens) before any other request.
  *
  * Contract: owned by a KafkaClient; requests may be issued concurrently; a failed connection
  * rejects everything in flight with DISCONNECTED and must be replaced. A request that times out
  * fails the connection too (it is closed), as Kafka's clients do.
  */
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { saslClient } from '../protocol/sasl/sasl-client.js';
+import type { ClientSecurity } from './client-security.js';
 import { FrameSplitter } from '../protocol/framing/frame-splitter.js';
 import { decodeResponseFrame, encodeRequestFrame, peekCorrelationId } from '../protocol/framing/messages.js';
 import { API_DEFINITIONS, ApiKey, type ApiMessages } from '../protocol/generated/api-registry.js';
@@ -29,6 +33,7 @@ export interface ConnectionOptions {
   clientId: string;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
+  security?: ClientSecurity;
 }
 
 export class BrokerConnection {
@@ -58,13 +63,16 @@ export class BrokerConnection {
 
   /** Connects and negotiates API versions. */
   static async open(options: ConnectionOptions): Promise<BrokerConnection> {
+    const tlsOptions = options.security?.tls;
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = connect({ host: options.host, port: options.port });
+      const s = tlsOptions
+        ? tlsConnect({ host: options.host, port: options.port, servername: isIP(options.host) ? undefined : options.host, ...tlsOptions })
+        : connect({ host: options.host, port: options.port });
       const timer = setTimeout(() => {
         s.destroy();
         reject(new ClientError('CONNECT', `cannot reach ${options.host}:${options.port}: timed out`));
       }, options.connectTimeoutMs);
-      s.once('connect', () => {
+      s.once(tlsOptions ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         resolve(s);
       });
@@ -74,8 +82,34 @@ export class BrokerConnection {
       });
     });
     const conn = new BrokerConnection(socket, options);
-    await conn.negotiateVersions();
+    try {
+      await conn.negotiateVersions();
+      if (options.security?.sasl) await conn.authenticate(options.security.sasl);
+    } catch (e) {
+      conn.close();
+      throw e;
+    }
     return conn;
+  }
+
+  /** SASL: SaslHandshake v1, then SaslAuthenticate until the mechanism's exchange is complete. */
+  private async authenticate(sasl: NonNullable<ClientSecurity['sasl']>): Promise<void> {
+    const hs = await this.send(ApiKey.SaslHandshake, 1, { mechanism: sasl.mechanism });
+    if (hs.errorCode !== ErrorCode.NONE) {
+      throw new ClientError('AUTHENTICATION', `${this.address}: SASL mechanism ${sasl.mechanism} refused (the broker offers ${hs.mechanisms.join(', ') || 'none'})`);
+    }
+    const client = saslClient(sasl.mechanism, sasl.username, sasl.password);
+    const version = this.version(ApiKey.SaslAuthenticate, 2) ?? 0;
+    let token: Buffer | undefined = client.start();
+    for (let round = 0; token !== undefined && round < 10; round++) {
+      const r = await this.send(ApiKey.SaslAuthenticate, version, { authBytes: token });
+      if (r.errorCode !== ErrorCode.NONE) throw new ClientError('AUTHENTICATION', `${this.address}: ${r.errorMessage ?? 'SASL authentication failed'}`);
+      try {
+        token = client.step(r.authBytes);
+      } catch (e) {
+        throw new ClientError('AUTHENTICATION', `${this.address}: ${(e as Error).message}`);
+      }
+    }
   }
 
   private async negotiateVersions(): Promise<void> {

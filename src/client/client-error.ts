@@ -10,6 +10,7 @@ export type ClientErrorCode =
   | 'TIMEOUT' // no response within the request timeout
   | 'UNSUPPORTED' // the broker does not support any version of an API the client needs
   | 'KAFKA' // the broker answered with a Kafka error code
+  | 'AUTHENTICATION' // SASL authentication failed or was refused
   | 'INVALID_ARGUMENT';
 
 export class ClientError extends Error {

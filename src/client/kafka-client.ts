@@ -8,6 +8,7 @@
  *
  * Contract: one per application (or per CLI command); all methods may be called concurrently.
  */
+import type { ClientSecurity } from './client-security.js';
 import { ApiKey, type ApiMessages } from '../protocol/generated/api-registry.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import type { MetadataResponse } from '../protocol/generated/messages/MetadataResponse.js';
@@ -22,6 +23,8 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   retries?: number;
   retryBackoffMs?: number;
+  /** TLS and SASL for every connection (see client-security.ts). */
+  security?: ClientSecurity;
 }
 
 export interface BrokerInfo {
@@ -67,7 +70,7 @@ export class KafkaClient {
   private readonly connections = new Map<number, Promise<BrokerConnection>>();
   private bootstrapConnection: BrokerConnection | undefined;
   private cluster: ClusterMetadata = { clusterId: null, controllerId: -1, brokers: new Map(), topics: new Map() };
-  readonly options: Required<ClientOptions>;
+  readonly options: Required<Omit<ClientOptions, 'security'>> & Pick<ClientOptions, 'security'>;
 
   private constructor(options: ClientOptions) {
     this.options = {
@@ -90,6 +93,8 @@ export class KafkaClient {
         client.bootstrapConnection = await BrokerConnection.open(client.connectionOptions(host, port));
         break;
       } catch (e) {
+        // a broker that refused our credentials was reached: say so, not that it is unreachable
+        if (e instanceof ClientError && e.code === 'AUTHENTICATION') throw e;
         errors.push((e as Error).message);
       }
     }
@@ -101,7 +106,7 @@ export class KafkaClient {
   }
 
   private connectionOptions(host: string, port: number) {
-    return { host, port, clientId: this.options.clientId, connectTimeoutMs: this.options.connectTimeoutMs, requestTimeoutMs: this.options.requestTimeoutMs };
+    return { host, port, clientId: this.options.clientId, connectTimeoutMs: this.options.connectTimeoutMs, requestTimeoutMs: this.options.requestTimeoutMs, security: this.options.security };
   }
 
   get metadata(): ClusterMetadata {

@@ -4,6 +4,7 @@
 import { KafkaClient } from '../../client/kafka-client.js';
 import { Admin } from '../../client/admin/admin.js';
 import { ClientError } from '../../client/client-error.js';
+import type { ClientSecurity } from '../../client/client-security.js';
 
 /** None of the bootstrap brokers could be reached; names the ones tried (reported as one line). */
 export class BrokerUnreachableError extends Error {
@@ -13,10 +14,17 @@ export class BrokerUnreachableError extends Error {
   }
 }
 
+/** TLS / SASL of the tool's connections (from --command-config; one tool runs per process). */
+let cliSecurity: ClientSecurity | undefined;
+
+export function setCliSecurity(security: ClientSecurity | undefined): void {
+  cliSecurity = security;
+}
+
 export async function withClient<T>(bootstrap: string[], use: (client: KafkaClient) => Promise<T>): Promise<T> {
   let client: KafkaClient;
   try {
-    client = await KafkaClient.connect({ bootstrap, clientId: 'gregor-cli', connectTimeoutMs: 5000, retries: 3 });
+    client = await KafkaClient.connect({ bootstrap, clientId: 'gregor-cli', connectTimeoutMs: 5000, retries: 3, security: cliSecurity });
   } catch (e) {
     // The tool may have taken the address from somewhere other than --bootstrap-server
     // (kafka-producer-perf-test's --producer-props bootstrap.servers=...): name what was tried.

@@ -182,7 +182,6 @@ export const kafkaAcls: Tool = {
     { name: 'consumer', doc: 'Convenience: READ, DESCRIBE on the topics, READ on the groups.' },
     { name: 'idempotent', doc: 'With --producer: IDEMPOTENT_WRITE on the cluster.' },
     { name: 'force', doc: 'Remove without asking.' },
-    { name: 'command-config', value: 'file', doc: 'Client properties (accepted; the tools connect without authentication, so point them at a PLAINTEXT listener).' },
   ],
   examples: [
     'kafka-acls --bootstrap-server localhost:9092 --add --allow-principal User:alice --operation Read --topic orders --group billing',

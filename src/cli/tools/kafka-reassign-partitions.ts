@@ -206,7 +206,6 @@ export const kafkaReassignPartitions: Tool = {
     { name: 'throttle', value: 'bytes/s', doc: 'Accepted and ignored: replication is not throttled.' },
     { name: 'replica-alter-log-dirs-throttle', value: 'bytes/s', doc: 'Accepted and ignored.' },
     { name: 'timeout', value: 'ms', doc: 'Accepted for compatibility.' },
-    { name: 'command-config', value: 'file', doc: 'Accepted for compatibility (client properties are not used).' },
   ],
   examples: [
     'kafka-reassign-partitions --bootstrap-server localhost:9092 --topics-to-move-json-file topics.json --broker-list 1,2 --generate',

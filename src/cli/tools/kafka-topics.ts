@@ -126,7 +126,6 @@ export const kafkaTopics: Tool = {
     { name: 'unavailable-partitions', doc: 'With --describe: only partitions without a live leader.' },
     { name: 'under-min-isr-partitions', doc: 'With --describe: only partitions whose ISR is smaller than min.insync.replicas.' },
     { name: 'at-min-isr-partitions', doc: 'With --describe: only partitions whose ISR is exactly min.insync.replicas.' },
-    { name: 'command-config', value: 'file', doc: 'Client properties file (accepted; not needed by Gregor).' },
     { name: 'json', doc: 'Print JSON (--list, --describe; Gregor extension).' },
   ],
   examples: [

@@ -146,6 +146,7 @@ export class GroupMembership implements CoordinatorLink {
       clientId: o.clientId,
       connectTimeoutMs: o.connectTimeoutMs,
       requestTimeoutMs: Math.max(o.requestTimeoutMs, this.options.rebalanceTimeoutMs + JOIN_TIMEOUT_MARGIN_MS),
+      security: o.security,
     });
   }
 
