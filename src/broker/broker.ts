@@ -5,6 +5,7 @@
  * closed, clean-shutdown marker written).
  */
 import { listenerSecurity } from './security/listener-security.js';
+import { interBrokerListenerName } from './security/inter-broker-security.js';
 import { Authorizer, authorizerSettings } from './security/acl/authorizer.js';
 import { quotaManager } from './quota/quota-manager.js';
 import { repeat, systemClock, type Clock, type Timer } from '../common/clock.js';
@@ -74,7 +75,7 @@ export class Broker {
     const advertisedAll = config.advertisedListeners().map((l) => ({
       name: l.name, host: l.host, port: l.port === 0 ? listeners.find((b) => b.name === l.name)?.boundPort ?? 0 : l.port,
     }));
-    const interBroker = config.str('inter.broker.listener.name');
+    const interBroker = interBrokerListenerName(config);
     const advertised = advertisedAll.find((l) => l.name === interBroker) ?? advertisedAll[0]!;
     const self: BrokerEndpoint = {
       nodeId,

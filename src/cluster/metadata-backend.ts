@@ -14,6 +14,7 @@ import { EmbeddedMetadataStore } from './embedded-metadata-store.js';
 import type { EtcdMetadataStore } from './etcd/etcd-metadata-store.js';
 import { checkNodeId, META_PROPERTIES, newClusterId, readMetaProperties, writeMetaProperties } from './meta-properties.js';
 import { BrokerConnections } from './net/broker-connections.js';
+import { interBrokerSecurity } from '../broker/security/inter-broker-security.js';
 import { ForwardingChannel } from './controller/forwarding-channel.js';
 import { WriteTxnMarkersChannel } from './net/marker-channel.js';
 import { Controller } from './controller/controller.js';
@@ -67,8 +68,12 @@ export function metadataBackend(config: BrokerConfig, logger: Logger): MetadataB
   let controller: Controller | undefined;
   let fetchers: ReplicaFetchers | undefined;
   const timeoutMs = config.int('metadata.store.request.timeout.ms');
+  // checked at start: a secured inter-broker listener without credentials is a configuration error
+  const security = interBrokerSecurity(config);
   const connectionsOf = (metadata: MetadataStore): BrokerConnections => {
-    connections ??= new BrokerConnections(metadata, { clientId: `gregor-broker-${config.nodeId}`, connectTimeoutMs: timeoutMs, requestTimeoutMs: config.int('replica.socket.timeout.ms') });
+    connections ??= new BrokerConnections(metadata, {
+      clientId: `gregor-broker-${config.nodeId}`, connectTimeoutMs: timeoutMs, requestTimeoutMs: config.int('replica.socket.timeout.ms'), security,
+    });
     return connections;
   };
   return {

@@ -11,7 +11,7 @@ const PLAINTEXT_ONLY = ' Accepted for compatibility with Kafka configuration fil
 
 export const SECURITY_CONFIG_DEFS: readonly ConfigDef[] = [
   { name: 'security.inter.broker.protocol', type: 'string', default: 'PLAINTEXT', validate: oneOf('PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'),
-    doc: 'Security protocol brokers use to reach each other.' + PLAINTEXT_ONLY },
+    doc: 'Security protocol brokers use to reach each other: the listener of that name, unless inter.broker.listener.name says otherwise.' },
   { name: 'principal.builder.class', type: 'string', default: 'org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder', dynamic: 'per-broker',
     doc: 'Builds the principal of a connection.' + PLAINTEXT_ONLY },
   { name: 'ssl.protocol', type: 'string', default: 'TLSv1.3', dynamic: 'per-broker', doc: 'TLS protocol of SSL listeners (Gregor bounds versions by ssl.enabled.protocols).' },
@@ -36,7 +36,8 @@ export const SECURITY_CONFIG_DEFS: readonly ConfigDef[] = [
     doc: 'Whether clients must present a certificate.' },
   { name: 'ssl.engine.factory.class', type: 'string', default: null, dynamic: 'per-broker', doc: 'Custom TLS engine factory.' + PLAINTEXT_ONLY },
   { name: 'ssl.principal.mapping.rules', type: 'string', default: 'DEFAULT', doc: 'Rules mapping certificate names to principals.' },
-  { name: 'sasl.mechanism.inter.broker.protocol', type: 'string', default: 'GSSAPI', dynamic: 'per-broker', doc: 'SASL mechanism between brokers.' + PLAINTEXT_ONLY },
+  { name: 'sasl.mechanism.inter.broker.protocol', type: 'string', default: 'GSSAPI', dynamic: 'per-broker',
+    doc: 'SASL mechanism brokers authenticate to each other with (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512), with the username and password of its JAAS config on the inter-broker listener.' },
   { name: 'sasl.jaas.config', type: 'password', default: null, dynamic: 'per-broker', doc: 'JAAS login configuration.' },
   { name: 'sasl.enabled.mechanisms', type: 'list', default: 'GSSAPI', dynamic: 'per-broker', doc: 'SASL mechanisms offered.' },
   { name: 'sasl.kerberos.service.name', type: 'string', default: null, dynamic: 'per-broker', doc: 'Kerberos service name.' + PLAINTEXT_ONLY },

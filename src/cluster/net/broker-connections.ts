@@ -8,11 +8,14 @@
  */
 import { BrokerConnection } from '../../client/broker-connection.js';
 import type { BrokerEndpoint, MetadataStore } from '../../broker/metadata/metadata-store.js';
+import type { ClientSecurity } from '../../client/client-security.js';
 
 export interface BrokerConnectionsOptions {
   clientId: string;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
+  /** TLS / SASL of the inter-broker listener (broker/security/inter-broker-security.ts). */
+  security?: ClientSecurity;
 }
 
 interface Entry {
@@ -40,7 +43,9 @@ export class BrokerConnections {
       if (c?.isOpen) return c;
     }
     existing?.connection.then((c) => c.close(), () => undefined);
-    const connection = BrokerConnection.open({ host: b.host, port: b.port, clientId: this.o.clientId, connectTimeoutMs: this.o.connectTimeoutMs, requestTimeoutMs: this.o.requestTimeoutMs });
+    const connection = BrokerConnection.open({
+      host: b.host, port: b.port, clientId: this.o.clientId, connectTimeoutMs: this.o.connectTimeoutMs, requestTimeoutMs: this.o.requestTimeoutMs, security: this.o.security,
+    });
     this.byNode.set(nodeId, { endpoint, connection });
     connection.catch(() => {
       if (this.byNode.get(nodeId)?.connection === connection) this.byNode.delete(nodeId);
