@@ -103,7 +103,7 @@ export class ConnectionSession {
       this.closeReason = reauthenticating ? `re-authentication must use ${this.mechanism}, not ${mechanism}` : 'a second SaslHandshake during authentication';
       return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: offered };
     }
-    const server = newSaslServer(mechanism, this.security, this.deps.scramCredential);
+    const server = newSaslServer(mechanism, this.security, this.deps.scramCredential, () => this.deps.clock.now());
     if (!server) {
       this.closeReason = `SASL mechanism ${mechanism} is not enabled`;
       return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: offered };
@@ -127,7 +127,7 @@ export class ConnectionSession {
       this.closeReason = `authentication failed: ${outcome.message}`;
       return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: outcome.message, ...empty };
     }
-    const lifetime = outcome.kind === 'done' && version >= 1 && this.security.maxReauthMs > 0 ? BigInt(this.security.maxReauthMs) : 0n;
+    const lifetime = outcome.kind === 'done' && version >= 1 && this.expiresAt !== Infinity ? BigInt(Math.max(0, this.expiresAt - this.deps.clock.now())) : 0n;
     return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: outcome.token, sessionLifetimeMs: lifetime };
   }
 
@@ -141,7 +141,7 @@ export class ConnectionSession {
     return { reply: outcome.token };
   }
 
-  private step(token: Buffer): { kind: 'challenge' | 'done'; token: Buffer } | { kind: 'failed'; message: string } {
+  private step(token: Buffer): { kind: 'challenge' | 'done'; token: Buffer; expiresAt?: number } | { kind: 'failed'; message: string } {
     const out = this.sasl!.step(token);
     if (out.kind !== 'done') return out;
     const reauthenticating = this.state === 'authenticated';
@@ -152,7 +152,8 @@ export class ConnectionSession {
     this.state = 'authenticated';
     this.sasl = undefined;
     this.rawTokens = false;
-    this.expiresAt = this.security.maxReauthMs > 0 ? this.deps.clock.now() + this.security.maxReauthMs : Infinity;
+    // with re-authentication on (KIP-368), the session ends at connections.max.reauth.ms or when the credential expires
+    this.expiresAt = this.security.maxReauthMs > 0 ? Math.min(this.deps.clock.now() + this.security.maxReauthMs, out.expiresAt ?? Infinity) : Infinity;
     return out;
   }
 

@@ -15,7 +15,7 @@ import { parsePrincipalRules, type PrincipalRule } from './tls-principal.js';
 import { tlsServerOptions } from './tls-options.js';
 
 /** The SASL mechanisms Gregor can serve. */
-export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', ...SCRAM_MECHANISMS] as const;
+export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', ...SCRAM_MECHANISMS, 'OAUTHBEARER'] as const;
 
 export interface ListenerSecurity {
   listener: string;
@@ -25,6 +25,8 @@ export interface ListenerSecurity {
   saslMechanisms: string[];
   /** PLAIN's users and passwords (when PLAIN is offered). */
   plainUsers: ReadonlyMap<string, string>;
+  /** The options of the OAUTHBEARER JAAS config (the unsecured validator's settings). */
+  oauthBearerOptions: Record<string, string>;
   principalRules: PrincipalRule[];
   /** connections.max.reauth.ms for this listener (0: sessions do not expire). */
   maxReauthMs: number;
@@ -32,7 +34,7 @@ export interface ListenerSecurity {
   maxReceiveBeforeAuth: number;
 }
 
-function saslSetup(config: BrokerConfig, listener: string): Pick<ListenerSecurity, 'saslMechanisms' | 'plainUsers'> {
+function saslSetup(config: BrokerConfig, listener: string): Pick<ListenerSecurity, 'saslMechanisms' | 'plainUsers' | 'oauthBearerOptions'> {
   const enabled = ((config.forListener(listener, 'sasl.enabled.mechanisms') as string[] | null) ?? []).map((m) => m.trim().toUpperCase());
   const mechanisms = enabled.filter((m) => (SUPPORTED_SASL_MECHANISMS as readonly string[]).includes(m));
   if (mechanisms.length === 0) {
@@ -51,7 +53,17 @@ function saslSetup(config: BrokerConfig, listener: string): Pick<ListenerSecurit
       throw e;
     }
   }
-  return { saslMechanisms: mechanisms, plainUsers: users };
+  let oauthBearerOptions: Record<string, string> = {};
+  const oauthJaas = mechanisms.includes('OAUTHBEARER') ? config.forListener(listener, 'sasl.jaas.config', 'OAUTHBEARER') as string | null : null;
+  if (oauthJaas) {
+    try {
+      oauthBearerOptions = Object.assign({}, ...parseJaasConfig(oauthJaas).map((m) => m.options)) as Record<string, string>;
+    } catch (e) {
+      if (e instanceof JaasConfigError) throw new ConfigError(`listener.name.${listener.toLowerCase()}.oauthbearer.sasl.jaas.config`, e.message);
+      throw e;
+    }
+  }
+  return { saslMechanisms: mechanisms, plainUsers: users, oauthBearerOptions };
 }
 
 export function listenerSecurity(config: BrokerConfig, listener: string): ListenerSecurity {
@@ -60,7 +72,7 @@ export function listenerSecurity(config: BrokerConfig, listener: string): Listen
     listener,
     protocol,
     tls: usesTls(protocol) ? tlsServerOptions(config, listener) : undefined,
-    ...(usesSasl(protocol) ? saslSetup(config, listener) : { saslMechanisms: [], plainUsers: new Map() }),
+    ...(usesSasl(protocol) ? saslSetup(config, listener) : { saslMechanisms: [], plainUsers: new Map(), oauthBearerOptions: {} }),
     principalRules: parsePrincipalRules((config.forListener(listener, 'ssl.principal.mapping.rules') as string | null) ?? 'DEFAULT'),
     maxReauthMs: Number(config.forListener(listener, 'connections.max.reauth.ms') ?? 0),
     maxReceiveBeforeAuth: Number(config.forListener(listener, 'sasl.server.max.receive.size') ?? 524288),

@@ -14,7 +14,7 @@ import { parsePrincipalRules } from '../../../src/broker/security/tls-principal.
 
 function security(over: Partial<ListenerSecurity> = {}): ListenerSecurity {
   return {
-    listener: 'SASL_PLAINTEXT', protocol: 'SASL_PLAINTEXT', saslMechanisms: ['PLAIN'], plainUsers: new Map([['alice', 'pw'], ['bob', 'pw2']]),
+    listener: 'SASL_PLAINTEXT', protocol: 'SASL_PLAINTEXT', saslMechanisms: ['PLAIN', 'OAUTHBEARER'], plainUsers: new Map([['alice', 'pw'], ['bob', 'pw2']]), oauthBearerOptions: {},
     principalRules: parsePrincipalRules('DEFAULT'), maxReauthMs: 0, maxReceiveBeforeAuth: 524288, ...over,
   };
 }
@@ -44,7 +44,7 @@ test('before authentication only ApiVersions and SaslHandshake are admitted; fra
 
 test('handshake v1 then SaslAuthenticate: success names the user and opens every API', async () => {
   const { s } = session();
-  assert.deepEqual(s.handshake('PLAIN', 1), { errorCode: ErrorCode.NONE, mechanisms: ['PLAIN'] });
+  assert.deepEqual(s.handshake('PLAIN', 1), { errorCode: ErrorCode.NONE, mechanisms: ['PLAIN', 'OAUTHBEARER'] });
   assert.match(s.admit(ApiKey.Metadata)!, /during SASL authentication/);
   const r = await s.authenticate(plain('alice', 'pw'), 2);
   assert.equal(r.errorCode, ErrorCode.NONE);
@@ -57,7 +57,7 @@ test('handshake v1 then SaslAuthenticate: success names the user and opens every
 
 test('an unknown mechanism is UNSUPPORTED_SASL_MECHANISM and closes the connection', () => {
   const { s } = session();
-  assert.deepEqual(s.handshake('SCRAM-SHA-256', 1), { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: ['PLAIN'] });
+  assert.deepEqual(s.handshake('SCRAM-SHA-256', 1), { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: ['PLAIN', 'OAUTHBEARER'] });
   assert.match(s.closeReason!, /not enabled/);
 });
 

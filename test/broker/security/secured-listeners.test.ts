@@ -46,7 +46,7 @@ describe('secured listeners with real clients', { skip: missing !== undefined },
       'ssl.truststore.location': pki.caPem,
       'listener.name.ssl.ssl.client.auth': 'required',
       'ssl.principal.mapping.rules': 'RULE:^CN=([^,]+),OU=eng,.*$/$1/U,DEFAULT',
-      'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+      'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER',
       'listener.name.sasl_ssl.sasl.enabled.mechanisms': 'SCRAM-SHA-512,PLAIN',
       'listener.name.sasl_plaintext.plain.sasl.jaas.config': PLAIN_USERS,
       'listener.name.sasl_ssl.plain.sasl.jaas.config': PLAIN_USERS,
@@ -165,6 +165,28 @@ describe('secured listeners with real clients', { skip: missing !== undefined },
     assert.deepEqual((await kcatConsume(addr('SSL'), 'kcat-mtls', { extra: mtls })).map((r) => r.value), ['tls']);
   });
 
+  it('OAUTHBEARER with unsecured tokens: kcat (librdkafka builds the token) and kafkajs (the application gives it)', async () => {
+    const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const k = kafkajs('SASL_PLAINTEXT', { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: `${b64({ alg: 'none' })}.${b64({ sub: 'erin', iat: now, exp: now + 600 })}.` }) });
+    assert.deepEqual(await kafkajsRoundTrip(k, 'kj-oauth', ['o1', 'o2']), ['o1', 'o2']);
+    const erin = k.admin();
+    await erin.connect();
+    await erin.listTopics();
+    assert.ok(server.broker.sessions().some((s) => s.listener === 'SASL_PLAINTEXT' && s.principal === 'User:erin' && s.authenticated), 'the token\'s subject is the principal');
+    await erin.disconnect();
+    const expired = kafkajs('SASL_PLAINTEXT', { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: `${b64({ alg: 'none' })}.${b64({ sub: 'erin', exp: now - 600 })}.` }) }).admin();
+    await assert.rejects(async () => {
+      await expired.connect();
+      await expired.listTopics();
+    });
+    await expired.disconnect().catch(() => undefined);
+    if (kcatProblem) return;
+    const oauth = ['-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=OAUTHBEARER', '-X', 'enable.sasl.oauthbearer.unsecure.jwt=true', '-X', 'sasl.oauthbearer.config=principal=frank'];
+    await kcatProduce(addr('SASL_PLAINTEXT'), 'kcat-oauth', [{ value: 'jwt' }], { extra: oauth });
+    assert.deepEqual((await kcatConsume(addr('SASL_PLAINTEXT'), 'kcat-oauth', { extra: oauth })).map((r) => r.value), ['jwt']);
+  });
+
   it('kcat refusals: plaintext on a TLS port, no client certificate, an untrusted one, a wrong SCRAM password', { skip: kcatProblem !== undefined }, async () => {
     const metadata = async (listener: string, extra: string[]): Promise<{ code: number; stderr: string }> => {
       const r = await run(KCAT, ['-b', addr(listener), '-L', '-m', '3', ...extra], { timeoutMs: 20_000 });
@@ -251,7 +273,7 @@ print(json.dumps(seen))
     const r = await versions.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' });
     assert.equal(r.errorCode, 0);
     const hs = await versions.request(ApiKey.SaslHandshake, 1, { mechanism: 'GSSAPI' });
-    assert.deepEqual([hs.errorCode, hs.mechanisms], [33, ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']]);
+    assert.deepEqual([hs.errorCode, hs.mechanisms], [33, ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER']]);
     assert.equal(await versions.waitClosed(3000), true);
     assert.equal(server.broker.services.metadata.topic('leak-check'), undefined);
   });

@@ -5,7 +5,7 @@
  */
 export type SaslStep =
   | { kind: 'challenge'; token: Buffer }
-  | { kind: 'done'; token: Buffer; user: string }
+  | { kind: 'done'; token: Buffer; user: string; /** When the credential expires (epoch ms), if it does (OAUTHBEARER tokens). */ expiresAt?: number }
   | { kind: 'failed'; message: string };
 
 export interface SaslServer {
