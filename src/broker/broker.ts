@@ -6,6 +6,7 @@
  */
 import { listenerSecurity } from './security/listener-security.js';
 import { interBrokerListenerName } from './security/inter-broker-security.js';
+import { reloadTlsOnChange } from './security/tls-reload.js';
 import { Authorizer, authorizerSettings } from './security/acl/authorizer.js';
 import { quotaManager } from './quota/quota-manager.js';
 import { repeat, systemClock, type Clock, type Timer } from '../common/clock.js';
@@ -111,6 +112,7 @@ export class Broker {
     const controller = o.controllerChannel?.(metadata) ?? SELF_CONTROLLER;
     const topics = new TopicManager(metadata, config, controller);
     const reassignments = new ReassignmentManager(metadata, config, controller);
+    reloadTlsOnChange(metadata, server, config, logger);
     reconfigureOnChange(dynamicConfig, { config, metadata, logs, replicas });
     const groups = groupCoordinatorFromConfig(config, { metadata, topics, replicas, clock, logger });
     const loaded = groups.load();

@@ -136,6 +136,21 @@ describe('EtcdMetadataStore', { skip: missing ?? false }, () => {
     await b.waitFor(() => b.dynamicBrokerConfigs().byBroker['1'] === undefined, 5000);
   });
 
+  it('ACL bindings reach every view; the same binding twice is kept once; removals reach them too', async () => {
+    const prefix = newPrefix();
+    const a = await store(1, prefix);
+    const b = await store(2, prefix);
+    const read = { resourceType: 2, resourceName: 'orders', patternType: 3, principal: 'User:alice', host: '*', operation: 3, permission: 3 };
+    const write = { ...read, operation: 4 };
+    await a.addAcls([read, write]);
+    await a.addAcls([read]);
+    await b.waitFor(() => b.acls().length === 2, 5000);
+    assert.deepEqual(b.acls().map((x) => x.operation).sort(), [3, 4]);
+    await b.removeAcls([write]);
+    await a.waitFor(() => a.acls().length === 1, 5000);
+    assert.deepEqual(a.acls(), [read]);
+  });
+
   it('user and client settings (SCRAM credentials, quotas) reach every view, and a removal too', async () => {
     const prefix = newPrefix();
     const a = await store(1, prefix);

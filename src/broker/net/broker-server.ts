@@ -9,7 +9,7 @@
  * (bounded by a timeout), then closes what is left.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { createServer as createTlsServer, type SecureContextOptions, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Listener } from '../config/broker-config.js';
 import type { BrokerServices } from '../services.js';
 import { ConnectionSession } from '../security/connection-session.js';
@@ -28,8 +28,16 @@ export interface SecuredListener extends Listener {
   security: ListenerSecurity;
 }
 
+/** What identifies a TLS context's material, to tell whether a reload changed anything. */
+function tlsFingerprint(o: SecureContextOptions): string {
+  const text = (v: unknown): string => (v === undefined ? '' : Buffer.isBuffer(v) ? v.toString('base64') : Array.isArray(v) ? v.map(text).join('|') : String(v));
+  return [o.key, o.cert, o.ca, o.pfx, o.passphrase, o.ciphers, o.minVersion, o.maxVersion].map(text).join('/');
+}
+
 export class BrokerServer {
   private readonly servers: Server[] = [];
+  /** TLS listeners' servers and the fingerprint of the material they use, by listener name. */
+  private readonly tlsServers = new Map<string, { server: TlsServer; fingerprint: string }>();
   private readonly connections = new Set<Connection>();
   private services: BrokerServices | undefined;
   private nextConnectionId = 1;
@@ -41,12 +49,16 @@ export class BrokerServer {
     const bound: BoundListener[] = [];
     for (const l of listeners) {
       // allowHalfOpen: a client that shuts down its sending side still gets the responses to the
-      // requests it sent before (Connection ends the socket once they are written).
+      // requests it sent before (Connection ends the socket once they are written). Not on TLS
+      // listeners: there a client that goes away during the handshake would leave a half-open
+      // socket no one ends (node emits neither secureConnection nor tlsClientError for it).
       const server = l.security.tls
-        ? createTlsServer({ ...l.security.tls, allowHalfOpen: true }, (socket) => this.accept(socket, l))
+        ? createTlsServer({ ...l.security.tls, allowHalfOpen: false }, (socket) => this.accept(socket, l))
         : createServer({ allowHalfOpen: true }, (socket) => this.accept(socket, l));
       server.on('tlsClientError', (err: Error, socket: TLSSocket) => {
         this.services?.logger.debug({ err, client: `${socket.remoteAddress}:${socket.remotePort}`, listener: l.name }, 'TLS handshake failed');
+        // with a listener for this event the socket is ours to end (the server waits for it when closing)
+        socket.destroy();
       });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -55,6 +67,7 @@ export class BrokerServer {
           resolve();
         });
       });
+      if (l.security.tls) this.tlsServers.set(l.name, { server: server as TlsServer, fingerprint: tlsFingerprint(l.security.tls) });
       const address = server.address();
       bound.push({ name: l.name, host: l.host, port: l.port, boundPort: typeof address === 'object' && address ? address.port : l.port });
       this.servers.push(server);
@@ -131,6 +144,37 @@ export class BrokerServer {
       return undefined;
     }
     return userPrincipal(name);
+  }
+
+  /**
+   * Re-reads each TLS listener's key and trust stores (after a dynamic change of its ssl.*
+   * settings, or to pick up rotated files) and, where they differ, serves new connections with
+   * them; connections already open keep theirs. A store that cannot be read leaves the listener
+   * as it was, and is reported.
+   */
+  reloadTls(optionsOf: (listener: string) => SecureContextOptions): { reloaded: string[]; failed: { listener: string; error: string }[] } {
+    const reloaded: string[] = [];
+    const failed: { listener: string; error: string }[] = [];
+    for (const [name, entry] of this.tlsServers) {
+      let options: SecureContextOptions;
+      try {
+        options = optionsOf(name);
+      } catch (e) {
+        failed.push({ listener: name, error: e instanceof Error ? e.message : String(e) });
+        continue;
+      }
+      const fingerprint = tlsFingerprint(options);
+      if (fingerprint === entry.fingerprint) continue;
+      try {
+        entry.server.setSecureContext(options);
+      } catch (e) {
+        failed.push({ listener: name, error: e instanceof Error ? e.message : String(e) });
+        continue;
+      }
+      entry.fingerprint = fingerprint;
+      reloaded.push(name);
+    }
+    return { reloaded, failed };
   }
 
   async shutdown(timeoutMs = 5000): Promise<void> {
