@@ -10,7 +10,10 @@
  * It talks to the brokers over the wire only (Metadata through the client layer's connection).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { ClientSecurity } from '../client/client-security.js';
+import { devPki } from './dev-pki.js';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrokerConnection } from '../client/broker-connection.js';
@@ -27,10 +30,14 @@ Options:
   --etcd host:port    use this running etcd instead of starting one
   --etcd-port PORT    client port of the etcd started here (default 2379; the peer port is the next one)
   --override k=v      a broker setting for every broker (repeatable), as gregor serve takes it
+  --secure            TLS and SASL/PLAIN on every port, ACLs on, an admin super user; a development
+                      CA is generated with openssl in <data>/tls (for trying security, not production),
+                      and <data>/client.properties holds what clients need (--command-config)
 
 Examples:
   gregor cluster up
   gregor cluster up --brokers 5 --port 19092 --data /tmp/gregor-cluster
+  gregor cluster up --secure   (then: kafka-topics.sh --list --bootstrap-server 127.0.0.1:9092 --command-config cluster-data/client.properties)
   kafka-topics.sh --create --topic orders --partitions 6 --bootstrap-server 127.0.0.1:9092`;
 
 export interface ClusterUpOptions {
@@ -40,11 +47,12 @@ export interface ClusterUpOptions {
   etcd: string | undefined;
   etcdPort: number;
   overrides: string[];
+  secure: boolean;
 }
 
 /** Parses the options; throws an Error with a one-line message on bad usage. */
 export function parseClusterUp(args: string[]): ClusterUpOptions {
-  const o: ClusterUpOptions = { brokers: 3, port: 9092, dataDir: 'cluster-data', etcd: undefined, etcdPort: 2379, overrides: [] };
+  const o: ClusterUpOptions = { brokers: 3, port: 9092, dataDir: 'cluster-data', etcd: undefined, etcdPort: 2379, overrides: [], secure: false };
   const int = (name: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
     if (v === undefined || !Number.isInteger(n) || n < min || n > max) throw new Error(`${name} needs a whole number from ${min} to ${max}`);
@@ -69,6 +77,7 @@ export function parseClusterUp(args: string[]): ClusterUpOptions {
         o.etcd = v;
         break;
       }
+      case '--secure': o.secure = true; break;
       case '--override': {
         const v = next();
         if (!v || !v.includes('=')) throw new Error('--override needs key=value');
@@ -139,8 +148,31 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
   }
 }
 
-async function brokersSeenBy(port: number): Promise<number> {
-  const c = await BrokerConnection.open({ host: '127.0.0.1', port, clientId: 'gregor-cluster-up', connectTimeoutMs: 1_000, requestTimeoutMs: 2_000 });
+/** Settings and client security of a --secure cluster: SASL_SSL everywhere, PLAIN users admin and broker, ACLs on. */
+function secureSetup(data: string): { settings: string[]; security: ClientSecurity; adminPassword: string; clientProperties: string } {
+  const pki = devPki(data);
+  const secretFile = join(pki.dir, 'passwords.json');
+  const secrets = existsSync(secretFile)
+    ? (JSON.parse(readFileSync(secretFile, 'utf8')) as { admin: string; broker: string })
+    : { admin: randomBytes(12).toString('base64url'), broker: randomBytes(12).toString('base64url') };
+  writeFileSync(secretFile, JSON.stringify(secrets), { mode: 0o600 });
+  const jaas = `org.apache.kafka.common.security.plain.PlainLoginModule required username="broker" password="${secrets.broker}" user_broker="${secrets.broker}" user_admin="${secrets.admin}";`;
+  const settings = [
+    'listener.security.protocol.map=SASL_SSL:SASL_SSL', 'inter.broker.listener.name=SASL_SSL',
+    'ssl.keystore.type=PEM', `ssl.keystore.location=${pki.brokerPem}`, `ssl.truststore.location=${pki.caPem}`,
+    'sasl.enabled.mechanisms=PLAIN', 'sasl.mechanism.inter.broker.protocol=PLAIN', `listener.name.sasl_ssl.plain.sasl.jaas.config=${jaas}`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'super.users=User:admin;User:broker',
+  ];
+  const clientProperties = [
+    'security.protocol=SASL_SSL', 'sasl.mechanism=PLAIN',
+    `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="${secrets.admin}";`,
+    `ssl.truststore.location=${pki.caPem}`, 'ssl.truststore.type=PEM', '',
+  ].join('\n');
+  return { settings, security: { tls: { ca: readFileSync(pki.caPem) }, sasl: { mechanism: 'PLAIN', username: 'admin', password: secrets.admin } }, adminPassword: secrets.admin, clientProperties };
+}
+
+async function brokersSeenBy(port: number, security?: ClientSecurity): Promise<number> {
+  const c = await BrokerConnection.open({ host: '127.0.0.1', port, clientId: 'gregor-cluster-up', connectTimeoutMs: 1_000, requestTimeoutMs: 2_000, security });
   try {
     const r = await c.request(ApiKey.Metadata, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false, includeClusterAuthorizedOperations: false });
     return (r.controllerId ?? -1) >= 0 ? r.brokers.length : 0;
@@ -164,6 +196,14 @@ export async function clusterUp(args: string[]): Promise<number> {
   }
   const data = resolve(o.dataDir);
   mkdirSync(data, { recursive: true });
+  let secure: ReturnType<typeof secureSetup> | undefined;
+  try {
+    secure = o.secure ? secureSetup(data) : undefined;
+  } catch (e) {
+    console.error(`gregor cluster up: ${(e as Error).message}`);
+    return 1;
+  }
+  if (secure) writeFileSync(join(data, 'client.properties'), secure.clientProperties, { mode: 0o600 });
   const children: Child[] = [];
   let stopping = false;
   const stopAll = async (): Promise<void> => {
@@ -207,13 +247,13 @@ export async function clusterUp(args: string[]): Promise<number> {
     for (let id = 0; id < o.brokers; id++) {
       const port = o.port + id;
       const settings = [
-        `node.id=${id}`, `listeners=PLAINTEXT://127.0.0.1:${port}`, `log.dirs=${join(data, `broker-${id}`)}`,
-        `metadata.store=etcd://${etcdEndpoint}`, ...internalTopicSettings(o.brokers, o.overrides), ...o.overrides,
+        `node.id=${id}`, `listeners=${secure ? 'SASL_SSL' : 'PLAINTEXT'}://127.0.0.1:${port}`, `log.dirs=${join(data, `broker-${id}`)}`,
+        `metadata.store=etcd://${etcdEndpoint}`, ...(secure?.settings ?? []), ...internalTopicSettings(o.brokers, o.overrides), ...o.overrides,
       ];
       children.push(startChild(`broker-${id}`, process.execPath, [gregor, 'serve', '--log-format', 'json', ...settings.flatMap((s) => ['--override', s])], join(data, `broker-${id}.log`)));
     }
     for (let id = 0; id < o.brokers; id++) {
-      await until(`broker ${id} seeing all ${o.brokers} brokers`, 60_000, async () => (await brokersSeenBy(o.port + id)) === o.brokers, exitedEarly);
+      await until(`broker ${id} seeing all ${o.brokers} brokers`, 60_000, async () => (await brokersSeenBy(o.port + id, secure?.security)) === o.brokers, exitedEarly);
     }
   } catch (e) {
     console.error(`gregor cluster up: ${(e as Error).message}`);
@@ -223,6 +263,13 @@ export async function clusterUp(args: string[]): Promise<number> {
   const bootstrap = Array.from({ length: o.brokers }, (_, id) => `127.0.0.1:${o.port + id}`).join(',');
   console.log(`Gregor cluster up: ${o.brokers} broker(s), etcd at ${etcdEndpoint}, data in ${data}`);
   console.log(`bootstrap servers: ${bootstrap}`);
+  if (secure) {
+    console.log('');
+    console.log('*** SECURED WITH A DEVELOPMENT CA, FOR TRYING SECURITY LOCALLY ONLY: NOT FOR PRODUCTION ***');
+    console.log(`  every port speaks SASL_SSL; clients must trust ${join(data, 'tls', 'ca.pem')}`);
+    console.log(`  super user: admin / ${secure.adminPassword} (PLAIN); ACLs are on`);
+    console.log(`  client settings for the tools: --command-config ${join(data, 'client.properties')}`);
+  }
   console.log('Ctrl-C stops it.');
   for (const c of children) {
     void c.exited.then((code) => {

@@ -83,7 +83,13 @@ export class BrokerConnection {
     });
     const conn = new BrokerConnection(socket, options);
     try {
-      await conn.negotiateVersions();
+      await conn.negotiateVersions().catch((e: unknown) => {
+        // reached, but hung up on ApiVersions: a TLS or SASL listener spoken to without its protocol
+        if (e instanceof ClientError && e.code === 'DISCONNECTED') {
+          throw new ClientError('CONNECT', `${conn.address} closed the connection before answering ApiVersions: the listener may need TLS or SASL (security.protocol${options.security ? '' : ', e.g. in --command-config'})`);
+        }
+        throw e;
+      });
       if (options.security?.sasl) await conn.authenticate(options.security.sasl);
     } catch (e) {
       conn.close();

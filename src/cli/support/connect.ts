@@ -28,7 +28,8 @@ export async function withClient<T>(bootstrap: string[], use: (client: KafkaClie
   } catch (e) {
     // The tool may have taken the address from somewhere other than --bootstrap-server
     // (kafka-producer-perf-test's --producer-props bootstrap.servers=...): name what was tried.
-    if (e instanceof ClientError && e.code === 'CONNECT') throw new BrokerUnreachableError(bootstrap, e);
+    // (a broker that hung up on ApiVersions was reached: its message says what it may need)
+    if (e instanceof ClientError && e.code === 'CONNECT' && !e.message.includes('before answering ApiVersions')) throw new BrokerUnreachableError(bootstrap, e);
     throw e;
   }
   try {

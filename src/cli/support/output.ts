@@ -38,6 +38,11 @@ export function reportError(e: unknown, tool: string, bootstrap: string | undefi
     io.stderr.write(`${tool}: cannot reach ${e.bootstrap.join(',')} — is the broker running? (start one with: gregor serve)\n`);
     return EXIT_FAILURE;
   }
+  if (e instanceof ClientError && e.code === 'CONNECT' && e.message.includes('before answering ApiVersions')) {
+    // reached, but it hung up: most likely a secured listener spoken to in plaintext
+    io.stderr.write(`${tool}: ${e.message.replace(/^cannot reach [^(]*\((.*)\)$/, '$1')}\n`);
+    return EXIT_FAILURE;
+  }
   if (e instanceof ClientError && e.code === 'CONNECT') {
     io.stderr.write(`${tool}: cannot reach ${bootstrap ?? 'the broker'} — is the broker running? (start one with: gregor serve)\n`);
     return EXIT_FAILURE;
