@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { etcdMissing } from '../support/etcd.js';
 import { expectOk, gregor, KAFKA_BIN_DIR, portBusy, sh, startGregor, unusedPort } from '../support/cli.js';
 import { waitFor } from '../support/clients/wait.js';
+import { opensslMissing } from '../support/pki.js';
 
 const missing = etcdMissing();
 if (missing) console.log(`skipping the gregor cluster up test: ${missing}`);
@@ -66,6 +67,30 @@ describe('gregor cluster up', () => {
     }
     for (const p of [port, port + 1, etcdPort]) {
       await waitFor(async () => ((await portBusy(p)) ? undefined : true), { timeoutMs: 10_000, intervalMs: 100, what: `port ${p} to be free after the stop` });
+    }
+  });
+
+  it('--secure: a development CA, SASL_SSL on every port, an admin whose client.properties the tools take; plaintext is turned away', { skip: missing ?? opensslMissing() ?? false }, async () => {
+    const data = mkdtempSync(join(tmpdir(), 'gregor-cluster-up-secure-'));
+    dirs.push(data);
+    const port = await freeRun(1);
+    const etcdPort = await freeRun(2);
+    const up = startGregor(['cluster', 'up', '--secure', '--brokers', '1', '--port', String(port), '--etcd-port', String(etcdPort), '--data', data], { timeoutMs: 120_000 });
+    try {
+      await up.waitForOutput((out) => out.includes('client settings for the tools'), 'the secured cluster to come up', 60_000);
+      assert.match(up.stdout(), /DEVELOPMENT CA, FOR TRYING SECURITY LOCALLY ONLY: NOT FOR PRODUCTION/);
+      const props = join(data, 'client.properties');
+      expectOk('create', await gregor(['kafka-topics', '--create', '--topic', 'secured-up', '--bootstrap-server', `127.0.0.1:${port}`, '--command-config', props]));
+      const listed = expectOk('list', await gregor(['kafka-topics', '--list', '--bootstrap-server', `127.0.0.1:${port}`, '--command-config', props]));
+      assert.match(listed.stdout, /secured-up/);
+      const plain = await gregor(['kafka-topics', '--list', '--bootstrap-server', `127.0.0.1:${port}`]);
+      assert.equal(plain.code, 1);
+      assert.match(plain.stderr, /may need TLS or SASL/);
+    } finally {
+      process.kill(up.pid, 'SIGINT');
+      const exit = await Promise.race([up.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
+      if (!exit) await up.stop('SIGKILL');
+      assert.equal(exit?.code, 0, `cluster up exits 0 after Ctrl-C\n${up.stdout()}\n${up.stderr()}`);
     }
   });
 });
