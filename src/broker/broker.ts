@@ -7,6 +7,10 @@
 import { listenerSecurity } from './security/listener-security.js';
 import { interBrokerListenerName } from './security/inter-broker-security.js';
 import { reloadTlsOnChange } from './security/tls-reload.js';
+import { BrokerMetrics } from './metrics/broker-metrics.js';
+import { metricSources } from './metrics/metric-sources.js';
+import { HttpServer, parseHttpListeners, type ReadyState } from './http/http-server.js';
+import { onFsync } from '../storage/fs/sync-slots.js';
 import { Authorizer, authorizerSettings } from './security/acl/authorizer.js';
 import { quotaManager } from './quota/quota-manager.js';
 import { repeat, systemClock, type Clock, type Timer } from '../common/clock.js';
@@ -53,6 +57,9 @@ export class Broker {
     private readonly server: BrokerServer,
     readonly listeners: BoundListener[],
     private readonly isrCheck: Timer,
+    /** The HTTP listener (/metrics, /health). */
+    readonly http: HttpServer,
+    private readonly stopping: () => void,
   ) {}
 
   static async start(o: BrokerOptions): Promise<Broker> {
@@ -104,7 +111,13 @@ export class Broker {
     });
     const report = logs.startup();
     const replicas = new ReplicaManager(logs, config, nodeId, clock);
-    replicas.setIsrProposal(isrUpdater(metadata, logger));
+    const metrics = new BrokerMetrics();
+    const updateIsr = isrUpdater(metadata, logger);
+    replicas.setIsrProposal((p, isr, settled) => {
+      if (isr.length < p.isr.length) metrics.isrShrinks.inc();
+      else if (isr.length > p.isr.length) metrics.isrExpands.inc();
+      updateIsr(p, isr, settled);
+    });
     for (const t of metadata.topics()) replicas.addTopic(t);
     const stray = replicas.removeStrayLogs(metadata.topics());
     if (stray.length > 0) logger.info({ partitions: stray }, 'deleted the logs of partitions reassigned away from this broker');
@@ -134,20 +147,30 @@ export class Broker {
       nodeId, config, dynamicConfig, clock, logger, metadata, logs, replicas, topics, reassignments, groups, producerIds,
       authorizer: new Authorizer(() => authorizerSettings(config), () => metadata.acls()),
       quotas: quotaManager(metadata, config),
+      metrics,
       transactions, transactionLog: transactions.topicLog,
       fetchSessions: new FetchSessionCache(clock),
       readBuffers: new ReadBufferPool(),
       handlers: buildHandlerRegistry(),
     };
     if (loaded > 0) logger.info({ records: loaded, groups: groups.all().length }, 'consumer groups loaded');
+    metrics.attach(metricSources(services, server));
+    const stopFsyncMetrics = onFsync((seconds) => metrics.fsync(seconds));
+    let state: ReadyState = { ready: false, reason: 'starting' };
+    const http = new HttpServer(metrics, () => state);
+    await http.listen(parseHttpListeners(config.list('http.listeners') ?? []));
     server.serve(services);
     await metadata.register();
+    state = { ready: true };
     logger.info(
       { nodeId, listeners: listeners.map((l) => `${l.name}://${l.host}:${l.boundPort}`), dataDirs, clusterId: metadata.clusterId,
         logs: report.logsLoaded, cleanShutdown: report.cleanShutdown, startupMs: Date.now() - started },
       'Gregor broker started',
     );
-    return new Broker(services, server, listeners, isrCheck);
+    return new Broker(services, server, listeners, isrCheck, http, () => {
+      state = { ready: false, reason: 'shutting down' };
+      stopFsyncMetrics();
+    });
   }
 
   /** The port clients reach the first listener on. */
@@ -163,6 +186,7 @@ export class Broker {
   async stop(): Promise<void> {
     const { logger, logs } = this.services;
     logger.info('shutting down');
+    this.stopping();
     this.isrCheck.cancel();
     await this.server.shutdown();
     this.services.groups.shutdown();
@@ -171,6 +195,7 @@ export class Broker {
     logger.info({ appendedMiB: Math.round(appendedBytes / 1048576), fsyncs, kibPerFsync: fsyncs > 0 ? Math.round(appendedBytes / 1024 / fsyncs) : 0 }, 'storage totals since startup');
     await logs.shutdown();
     await this.services.metadata.close();
+    await this.http.close();
     logger.info('shut down cleanly');
   }
 }

@@ -22,6 +22,7 @@ import type { InitProducerIdResponse } from '../protocol/generated/messages/Init
 import type { TopicPartitionRef, TransactionMetadata } from './txn/txn-metadata.js';
 import type { Authorizer } from './security/acl/authorizer.js';
 import type { QuotaManager } from './quota/quota-manager.js';
+import type { BrokerMetrics } from './metrics/broker-metrics.js';
 
 /** What the transaction coordinator offers other handlers. */
 export interface TransactionService {
@@ -57,6 +58,8 @@ export interface BrokerServices {
   authorizer: Authorizer;
   /** Client quotas (producer/consumer byte rates, request time, controller mutations). */
   quotas: QuotaManager;
+  /** The broker's metrics (served on /metrics). */
+  metrics: BrokerMetrics;
   groups: GroupCoordinator;
   producerIds: ProducerIdManager;
   /** __transaction_state and the transaction coordinator, once they exist. */

@@ -29,6 +29,7 @@ Options:
   --data DIR          where etcd and the brokers keep their data (default ./cluster-data)
   --etcd host:port    use this running etcd instead of starting one
   --etcd-port PORT    client port of the etcd started here (default 2379; the peer port is the next one)
+  --http-port PORT    the first broker's HTTP port (/metrics, /health); the others follow (default 9644)
   --override k=v      a broker setting for every broker (repeatable), as gregor serve takes it
   --secure            TLS and SASL/PLAIN on every port, ACLs on, an admin super user; a development
                       CA is generated with openssl in <data>/tls (for trying security, not production),
@@ -48,11 +49,12 @@ export interface ClusterUpOptions {
   etcdPort: number;
   overrides: string[];
   secure: boolean;
+  httpPort: number;
 }
 
 /** Parses the options; throws an Error with a one-line message on bad usage. */
 export function parseClusterUp(args: string[]): ClusterUpOptions {
-  const o: ClusterUpOptions = { brokers: 3, port: 9092, dataDir: 'cluster-data', etcd: undefined, etcdPort: 2379, overrides: [], secure: false };
+  const o: ClusterUpOptions = { brokers: 3, port: 9092, dataDir: 'cluster-data', etcd: undefined, etcdPort: 2379, overrides: [], secure: false, httpPort: 9644 };
   const int = (name: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
     if (v === undefined || !Number.isInteger(n) || n < min || n > max) throw new Error(`${name} needs a whole number from ${min} to ${max}`);
@@ -78,6 +80,7 @@ export function parseClusterUp(args: string[]): ClusterUpOptions {
         break;
       }
       case '--secure': o.secure = true; break;
+      case '--http-port': o.httpPort = int('--http-port', next(), 1, 65535); break;
       case '--override': {
         const v = next();
         if (!v || !v.includes('=')) throw new Error('--override needs key=value');
@@ -248,7 +251,7 @@ export async function clusterUp(args: string[]): Promise<number> {
       const port = o.port + id;
       const settings = [
         `node.id=${id}`, `listeners=${secure ? 'SASL_SSL' : 'PLAINTEXT'}://127.0.0.1:${port}`, `log.dirs=${join(data, `broker-${id}`)}`,
-        `metadata.store=etcd://${etcdEndpoint}`, ...(secure?.settings ?? []), ...internalTopicSettings(o.brokers, o.overrides), ...o.overrides,
+        `metadata.store=etcd://${etcdEndpoint}`, `http.listeners=http://127.0.0.1:${o.httpPort + id}`, ...(secure?.settings ?? []), ...internalTopicSettings(o.brokers, o.overrides), ...o.overrides,
       ];
       children.push(startChild(`broker-${id}`, process.execPath, [gregor, 'serve', '--log-format', 'json', ...settings.flatMap((s) => ['--override', s])], join(data, `broker-${id}.log`)));
     }

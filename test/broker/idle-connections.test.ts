@@ -44,7 +44,7 @@ test('2,000 idle connections cost little memory and the broker keeps serving', {
   if (process.platform !== 'linux') return t.skip('reads /proc to measure the broker process');
   const dir = mkdtempSync(join(tmpdir(), 'gregor-idle-'));
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, [bin, 'serve', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${dir}`, '--log-format', 'json'], { stdio: 'ignore', env: { ...process.env, GREGOR_LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [bin, 'serve', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${dir}`, '--override', 'http.listeners=', '--log-format', 'json'], { stdio: 'ignore', env: { ...process.env, GREGOR_LOG_LEVEL: 'warn' } });
   const sockets: Socket[] = [];
   try {
     let up = false;

@@ -49,7 +49,8 @@ describe('gregor cluster up', () => {
     dirs.push(data);
     const port = await freeRun(2);
     const etcdPort = await freeRun(2);
-    const up = startGregor(['cluster', 'up', '--brokers', '2', '--port', String(port), '--etcd-port', String(etcdPort), '--data', data], { timeoutMs: 120_000 });
+    const httpPort = await freeRun(2);
+    const up = startGregor(['cluster', 'up', '--brokers', '2', '--port', String(port), '--etcd-port', String(etcdPort), '--http-port', String(httpPort), '--data', data], { timeoutMs: 120_000 });
     try {
       await up.waitForOutput((out) => out.includes('bootstrap servers:'), 'the cluster to come up', 60_000);
       const bootstrap = `127.0.0.1:${port},127.0.0.1:${port + 1}`;
@@ -59,6 +60,14 @@ describe('gregor cluster up', () => {
       const leaders = [...described.stdout.matchAll(/Leader: (\d+)/g)].map((m) => Number(m[1]));
       assert.equal(leaders.length, 4);
       assert.deepEqual([...new Set(leaders)].sort(), [0, 1]);
+      // each broker serves its metrics and readiness on its own HTTP port
+      for (const id of [0, 1]) {
+        assert.equal((await fetch(`http://127.0.0.1:${httpPort + id}/health/ready`)).status, 200);
+        const metrics = await (await fetch(`http://127.0.0.1:${httpPort + id}/metrics`)).text();
+        assert.match(metrics, /^kafka_server_replicamanager_partitioncount \d+$/m);
+      }
+      const controllers = await Promise.all([0, 1].map(async (id) => /activecontrollercount 1$/m.test(await (await fetch(`http://127.0.0.1:${httpPort + id}/metrics`)).text())));
+      assert.equal(controllers.filter(Boolean).length, 1, 'exactly one broker reports itself the active controller');
     } finally {
       process.kill(up.pid, 'SIGINT');
       const exit = await Promise.race([up.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
@@ -75,7 +84,8 @@ describe('gregor cluster up', () => {
     dirs.push(data);
     const port = await freeRun(1);
     const etcdPort = await freeRun(2);
-    const up = startGregor(['cluster', 'up', '--secure', '--brokers', '1', '--port', String(port), '--etcd-port', String(etcdPort), '--data', data], { timeoutMs: 120_000 });
+    const httpPort = await freeRun(1);
+    const up = startGregor(['cluster', 'up', '--secure', '--brokers', '1', '--port', String(port), '--etcd-port', String(etcdPort), '--http-port', String(httpPort), '--data', data], { timeoutMs: 120_000 });
     try {
       await up.waitForOutput((out) => out.includes('client settings for the tools'), 'the secured cluster to come up', 60_000);
       assert.match(up.stdout(), /DEVELOPMENT CA, FOR TRYING SECURITY LOCALLY ONLY: NOT FOR PRODUCTION/);

@@ -28,8 +28,10 @@ function canConnect(port: number): Promise<boolean> {
 test('serve starts in well under a second and stops cleanly on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gregor-serve-'));
   const port = 20000 + Math.floor(Math.random() * 20000);
+  const httpPort = port + 1;
   const started = Date.now();
-  const child = spawn(process.execPath, [bin, 'serve', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${dir}`, '--log-format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'serve', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${dir}`,
+    '--override', `http.listeners=http://127.0.0.1:${httpPort}`, '--log-format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   try {
@@ -44,6 +46,16 @@ test('serve starts in well under a second and stops cleanly on SIGTERM', async (
     for (let i = 0; i < 100 && !startedLine(); i++) await new Promise((r) => setTimeout(r, 20));
     const ready = JSON.parse(startedLine()!) as { startupMs: number };
     assert.ok(ready.startupMs < 1000, `broker startup took ${ready.startupMs} ms`);
+    // the HTTP listener: liveness, readiness, metrics, and errors as JSON
+    assert.equal((await fetch(`http://127.0.0.1:${httpPort}/health/live`)).status, 200);
+    assert.deepEqual(await (await fetch(`http://127.0.0.1:${httpPort}/health/ready`)).json(), { status: 'ready' });
+    const metrics = await fetch(`http://127.0.0.1:${httpPort}/metrics`);
+    assert.match(metrics.headers.get('content-type') ?? '', /text\/plain/);
+    assert.match(await metrics.text(), /^nodejs_eventloop_lag_seconds /m);
+    const missing = await fetch(`http://127.0.0.1:${httpPort}/nope`);
+    assert.equal(missing.status, 404);
+    assert.deepEqual(await missing.json(), { error_code: 404, message: 'no such endpoint: /nope' });
+    assert.equal((await fetch(`http://127.0.0.1:${httpPort}/metrics`, { method: 'POST' })).status, 405);
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);

@@ -28,6 +28,8 @@ export async function startTestBroker(overrides: Record<string, string> = {}): P
       listeners: `PLAINTEXT://127.0.0.1:${port}`,
       'log.dirs': dataDir,
       'group.initial.rebalance.delay.ms': '0',
+      // tests run brokers side by side: no HTTP listener unless a test asks for one
+      'http.listeners': '',
       ...overrides,
     });
     return Broker.start({ config, logger, openMetadataStore: (fs, dir, self) => EmbeddedMetadataStore.open(fs, dir, self) });

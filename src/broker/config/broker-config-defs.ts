@@ -20,6 +20,7 @@ const BROKER_DEFS: ConfigDef[] = [
   { name: 'listener.security.protocol.map', dynamic: 'per-broker', type: 'list', default: 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT',
     doc: 'Security protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL) of each listener name, as NAME:PROTOCOL pairs.' },
   { name: 'inter.broker.listener.name', type: 'string', default: null, doc: 'Listener brokers use to reach each other.' },
+  { name: 'http.listeners', type: 'list', default: 'http://127.0.0.1:9644', doc: 'Where the broker serves /metrics and /health over HTTP, as http://host:port (loopback unless configured otherwise); empty turns it off.' },
   { name: 'controller.listener.names', type: 'list', default: null, doc: 'Listener names of the controller.' + NO_EFFECT },
   { name: 'process.roles', type: 'list', default: 'broker,controller', doc: 'KRaft roles.' + NO_EFFECT },
   { name: 'controller.quorum.voters', type: 'list', default: null, doc: 'KRaft controller quorum.' + NO_EFFECT },

@@ -28,9 +28,16 @@ import type { ApiMessages } from '../../protocol/generated/api-registry.js';
 import { accessFor, type Decision } from '../security/acl/request-authorization.js';
 import { AUTHORIZATION_RULES } from '../security/acl/rules/index.js';
 import { applyQuotas, mutationsOf, type RequestCost } from '../quota/request-quotas.js';
+import { recordTraffic } from '../metrics/request-traffic.js';
 import type { FetchRequest } from '../../protocol/generated/messages/FetchRequest.js';
 import type { BrokerServices } from '../services.js';
 import type { ConnectionSession } from '../security/connection-session.js';
+
+/** A Fetch from a follower replica (a replica id; v15 moved it into ReplicaState). */
+function isReplicaFetch(version: number, request: unknown): boolean {
+  const r = request as FetchRequest;
+  return ((version >= 15 ? r.replicaState?.replicaId : r.replicaId) ?? -1) >= 0;
+}
 
 /** API versions whose responses have no throttle_time_ms field (found by encoding). */
 const NO_THROTTLE_FIELD = new Set<string>();
@@ -65,6 +72,8 @@ interface Slot {
   response: unknown;
   /** How long the client is throttled by its quotas (the response says so; reading stops that long). */
   throttleMs?: number;
+  /** performance.now() when the request arrived (request latency metrics). */
+  arrivedAt?: number;
 }
 
 export class Connection {
@@ -168,13 +177,14 @@ export class Connection {
       request = decision.request;
       complete = decision.complete as ((response: never) => unknown) | undefined;
     }
-    const slot: Slot = { bytes: frame.length, apiKey: header.requestApiKey, apiVersion: v, correlationId: header.correlationId, done: false, response: undefined };
+    const slot: Slot = { bytes: frame.length, apiKey: header.requestApiKey, apiVersion: v, correlationId: header.correlationId, done: false, response: undefined, arrivedAt: performance.now() };
     this.queue.push(slot);
     this.queuedBytes += slot.bytes;
     this.updateReading();
+    const served = request;
     const ctx: RequestContext = { services: this.services, header, apiVersion: v, client: this.client, session: this.session };
     const cost = this.services.quotas.active ? this.costOf(header.requestApiKey, v, header.clientId ?? '', frame.length, request) : undefined;
-    const start = (): void => this.run(slot, () => handler.handle(request as never, ctx), complete, cost);
+    const start = (): void => this.run(slot, () => handler.handle(served as never, ctx), complete, cost, served);
     if (header.requestApiKey !== ApiKey.Fetch) return start();
     this.fetchesWaiting.push(start);
     this.startFetch();
@@ -190,14 +200,13 @@ export class Connection {
   /** What a request costs against the client quotas, known before it runs (quota/request-quotas.ts). */
   private costOf(apiKey: number, version: number, clientId: string, requestBytes: number, request: unknown): RequestCost {
     const { metadata, config } = this.services;
-    const fetchReplica = apiKey === ApiKey.Fetch ? ((version >= 15 ? (request as FetchRequest).replicaState?.replicaId : (request as FetchRequest).replicaId) ?? -1) : -1;
     return {
-      apiKey, version, user: this.session.principal.name, clientId, requestBytes, handlerMs: 0, fromReplica: fetchReplica >= 0,
+      apiKey, version, user: this.session.principal.name, clientId, requestBytes, handlerMs: 0, fromReplica: apiKey === ApiKey.Fetch && isReplicaFetch(version, request),
       mutations: mutationsOf(apiKey, request, (t) => metadata.topic(t)?.partitions.length ?? 0, config.int('num.partitions')),
     };
   }
 
-  private run(slot: Slot, handle: () => unknown, complete?: (response: never) => unknown, cost?: RequestCost): void {
+  private run(slot: Slot, handle: () => unknown, complete?: (response: never) => unknown, cost?: RequestCost, request?: unknown): void {
     let result;
     const started = cost ? performance.now() : 0;
     try {
@@ -209,6 +218,11 @@ export class Connection {
     Promise.resolve(result).then(
       (handled) => {
         let response = handled;
+        const { metrics, metadata } = this.services;
+        metrics.request(slot.apiKey, slot.apiVersion, (performance.now() - (slot.arrivedAt ?? 0)) / 1000);
+        if (slot.apiKey === ApiKey.Produce || (slot.apiKey === ApiKey.Fetch && !isReplicaFetch(slot.apiVersion, request))) {
+          recordTraffic(metrics, slot.apiKey, request, handled === NO_RESPONSE ? undefined : handled, (id) => metadata.topicById(id)?.name);
+        }
         if (complete && handled !== NO_RESPONSE) response = carryOnceWritten(handled, complete(handled as never));
         if (cost) {
           const q = applyQuotas(this.services.quotas, cost, response, this.services.clock.now());

@@ -176,6 +176,13 @@ export class ReplicaManager {
     return out;
   }
 
+  /** Every partition with a replica on this broker. */
+  all(): Partition[] {
+    const out: Partition[] = [];
+    for (const list of this.partitions.values()) for (const p of list) if (p) out.push(p);
+    return out;
+  }
+
   /** Every partition this broker leads. */
   led(): Partition[] {
     const out: Partition[] = [];

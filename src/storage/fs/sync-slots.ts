@@ -20,9 +20,11 @@ export class SyncSlots {
   async run<T>(fsync: () => Promise<T>): Promise<T> {
     if (this.busy >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.busy++;
+    const started = fsyncObservers.size > 0 ? performance.now() : 0;
     try {
       return await fsync();
     } finally {
+      if (started > 0) for (const o of fsyncObservers) o((performance.now() - started) / 1000);
       const next = this.waiting.shift();
       if (next) next();
       else this.busy--;
@@ -36,6 +38,14 @@ export class SyncSlots {
   get queued(): number {
     return this.waiting.length;
   }
+}
+
+const fsyncObservers = new Set<(seconds: number) => void>();
+
+/** Calls `observer` with the duration of every fsync from now on (metrics); returns how to stop. */
+export function onFsync(observer: (seconds: number) => void): () => void {
+  fsyncObservers.add(observer);
+  return () => fsyncObservers.delete(observer);
 }
 
 /** libuv's thread-pool size as this process has it (read once, at its first use). */

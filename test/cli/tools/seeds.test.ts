@@ -131,6 +131,7 @@ describe('seed console lines, verbatim', { skip }, () => {
         'num.partitions=2',
         'log.retention.hours=168',
         'group.initial.rebalance.delay.ms=0',
+        'http.listeners=',
         '',
       ].join('\n'));
       const server = startSh(`kafka-server-start ${props}`, onPath());

@@ -62,6 +62,7 @@ export async function brokerProcess(
       listeners: `PLAINTEXT://127.0.0.1:${port}`,
       'log.dirs': dataDir,
       'group.initial.rebalance.delay.ms': '0',
+      'http.listeners': '',
       ...extra,
     };
     return [fileURLToPath(new URL('./broker-main.js', import.meta.url)), '--log-format', 'json', ...Object.entries(settings).flatMap(([k, v]) => ['--override', `${k}=${v}`])];
