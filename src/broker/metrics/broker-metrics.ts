@@ -18,7 +18,10 @@ import { API_DEFINITIONS } from '../../protocol/generated/api-registry.js';
 
 /** What the scrape-time metrics read; supplied by the broker once its services exist. */
 export interface MetricSources {
-  partitions(): { topic: string; partition: number; leader: boolean; underReplicated: boolean; offline: boolean; sizeBytes: number; segments: number; highWatermark: number; logStartOffset: number }[];
+  partitions(): {
+    topic: string; partition: number; leader: boolean; underReplicated: boolean; offline: boolean; sizeBytes: number; segments: number;
+    highWatermark: number; logStartOffset: number; waitingCommits: number; waitingFetches: number;
+  }[];
   connections(): { listener: string }[];
   groups(): { groupId: string; state: string; offsets: { topic: string; partition: number; offset: number }[] }[];
   isController(): boolean;
@@ -49,6 +52,11 @@ export class BrokerMetrics {
     gauge('kafka_server_replicamanager_leadercount', 'Partitions this broker leads.', [], (g) => g.set(this.sources!.partitions().filter((p) => p.leader).length));
     gauge('kafka_server_replicamanager_underreplicatedpartitions', 'Led partitions whose ISR is smaller than their replicas.', [], (g) => g.set(this.sources!.partitions().filter((p) => p.leader && p.underReplicated).length));
     gauge('kafka_controller_kafkacontroller_offlinepartitionscount', 'Partitions on this broker whose log is offline.', [], (g) => g.set(this.sources!.partitions().filter((p) => p.offline).length));
+    gauge('kafka_server_delayedoperationpurgatory_purgatorysize', 'Requests waiting: produce for acks=all, fetch for new data (a fetch counts once per partition it waits on).', ['delayedOperation'], (g) => {
+      const ps = this.sources!.partitions();
+      g.set({ delayedOperation: 'Produce' }, ps.reduce((n, p) => n + p.waitingCommits, 0));
+      g.set({ delayedOperation: 'Fetch' }, ps.reduce((n, p) => n + p.waitingFetches, 0));
+    });
     gauge('kafka_controller_kafkacontroller_activecontrollercount', '1 on the controller, 0 elsewhere.', [], (g) => g.set(this.sources!.isController() ? 1 : 0));
     gauge('kafka_log_log_size', 'Bytes of a partition\'s log on disk.', ['topic', 'partition'], (g) => {
       g.reset();

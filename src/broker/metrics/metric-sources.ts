@@ -19,6 +19,8 @@ export function metricSources(services: BrokerServices, server: BrokerServer): M
       segments: p.log.isOffline ? 0 : p.log.segmentCount,
       highWatermark: p.log.isOffline ? 0 : p.highWatermark,
       logStartOffset: p.log.isOffline ? 0 : p.log.logStartOffset,
+      waitingCommits: p.waitingCommits,
+      waitingFetches: p.waitingFetches,
     })),
     connections: () => server.sessions().map((s) => ({ listener: s.listener })),
     groups: () => services.groups.all().map((g) => ({

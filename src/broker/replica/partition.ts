@@ -250,6 +250,16 @@ export class Partition {
     return this.log.logEndOffset;
   }
 
+  /** Produce requests waiting here for acks=all (Kafka's produce purgatory). */
+  get waitingCommits(): number {
+    return this.commitWaiters.length;
+  }
+
+  /** Fetches long-polling for new data here (Kafka's fetch purgatory, counted per partition). */
+  get waitingFetches(): number {
+    return this.waiters.size;
+  }
+
   /** Calls `listener` (once) when data next becomes readable; returns a cancel function. */
   onNewData(listener: () => void): () => void {
     const once = (): void => {

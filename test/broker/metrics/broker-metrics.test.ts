@@ -61,6 +61,20 @@ describe('broker metrics', () => {
     });
     text = await scrape();
     assert.equal(value(text, 'kafka_server_brokertopicmetrics_bytesout_total', 'topic="m"'), fetched.responses[0]!.partitions[0]!.records!.length);
+    // a long poll past the end waits in the fetch purgatory
+    const waiting = await RawClient.connect(server.port);
+    waiting.send(ApiKey.Fetch, 12, {
+      replicaId: -1, maxWaitMs: 3000, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      topics: [{ topic: 'm', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 5n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+      forgottenTopicsData: [], rackId: '',
+    });
+    let parked = 0;
+    for (let i = 0; i < 50 && parked === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      parked = value(await scrape(), 'kafka_server_delayedoperationpurgatory_purgatorysize', 'delayedOperation="Fetch"') ?? 0;
+    }
+    assert.equal(parked, 1);
+    waiting.socket.destroy();
     raw.socket.destroy();
   });
 
