@@ -316,22 +316,16 @@ export class EtcdMetadataStore implements MetadataStore {
     return kv ? { value: JSON.parse(kv.value.toString('utf8')) as TopicMetadata, modRevision: kv.mod_revision } : undefined;
   }
 
-  async setDynamicBrokerConfigs(nodeId: number | null, configs: Record<string, string>): Promise<void> {
-    const key = this.keys.brokerConfigs(nodeId);
-    let revision: number;
-    try {
-      const r = Object.keys(configs).length === 0
-        ? await this.client.delete().key(key).exec()
-        : await this.client.put(key).value(JSON.stringify(configs)).exec();
-      revision = Number(r.header.revision);
-    } catch (e) {
-      throw new MetadataUnavailableError(`changing dynamic broker configs: etcd did not answer (${(e as Error).message})`);
-    }
-    await this.caughtUp(revision);
+  setDynamicBrokerConfigs(nodeId: number | null, configs: Record<string, string>): Promise<void> {
+    return this.putSettings(this.keys.brokerConfigs(nodeId), configs, 'changing dynamic broker configs');
   }
 
-  async setEntityConfigs(entityType: EntityType, name: string, configs: Record<string, string>): Promise<void> {
-    const key = this.keys.entityConfigs(entityType, name);
+  setEntityConfigs(entityType: EntityType, name: string, configs: Record<string, string>): Promise<void> {
+    return this.putSettings(this.keys.entityConfigs(entityType, name), configs, `changing the settings of ${entityType} ${name}`);
+  }
+
+  /** Writes a settings key (deleted when empty), then waits until this view has the change. */
+  private async putSettings(key: string, configs: Record<string, string>, what: string): Promise<void> {
     let revision: number;
     try {
       const r = Object.keys(configs).length === 0
@@ -339,7 +333,7 @@ export class EtcdMetadataStore implements MetadataStore {
         : await this.client.put(key).value(JSON.stringify(configs)).exec();
       revision = Number(r.header.revision);
     } catch (e) {
-      throw new MetadataUnavailableError(`changing the settings of ${entityType} ${name}: etcd did not answer (${(e as Error).message})`);
+      throw new MetadataUnavailableError(`${what}: etcd did not answer (${(e as Error).message})`);
     }
     await this.caughtUp(revision);
   }

@@ -15,7 +15,7 @@ import { ApiKey } from '../../../../protocol/generated/api-registry.js';
 import { ErrorCode } from '../../../../protocol/generated/error-codes.js';
 import { AclOperation, CLUSTER_NAME, operationsOf, ResourceType } from '../../../../protocol/acl/acl-binding.js';
 import { defineRule, type Access } from '../request-authorization.js';
-import { split } from './split.js';
+import { split, trimmed } from './split.js';
 import { ZERO_UUID } from '../../../../protocol/wire/codec-support.js';
 
 const TOPIC_DENIED = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
@@ -37,17 +37,12 @@ export const createTopicsRule = defineRule({
   apiKey: ApiKey.CreateTopics,
   check(request, a) {
     if (clusterOk(a, AclOperation.CREATE)) return { request };
-    const { kept, refused } = split(request.topics, (t) => topicOk(a, AclOperation.CREATE, t.name));
-    if (refused.length === 0) return { request };
-    return {
-      request: { ...request, topics: kept },
-      complete: (response) => ({
-        ...response,
-        topics: [...response.topics, ...refused.map((t) => ({
-          name: t.name, errorCode: TOPIC_DENIED, errorMessage: 'Authorization failed.', topicConfigErrorCode: TOPIC_DENIED, numPartitions: -1, replicationFactor: -1, configs: null,
-        }))],
-      }),
-    };
+    return trimmed(request, request.topics, (t) => topicOk(a, AclOperation.CREATE, t.name), (kept) => ({ ...request, topics: kept }), (response, refused) => ({
+      ...response,
+      topics: [...response.topics, ...refused.map((t) => ({
+        name: t.name, errorCode: TOPIC_DENIED, errorMessage: 'Authorization failed.', topicConfigErrorCode: TOPIC_DENIED, numPartitions: -1, replicationFactor: -1, configs: null,
+      }))],
+    }));
   },
 });
 
@@ -56,82 +51,58 @@ export const deleteTopicsRule = defineRule({
   check(request, a, v) {
     const nameOfId = (id: string | undefined): string | undefined => (id ? a.services.metadata.topicById(id)?.name : undefined);
     if (v < 6) {
-      const { kept, refused } = split(request.topicNames ?? [], (n) => topicOk(a, AclOperation.DELETE, n));
-      if (refused.length === 0) return { request };
-      return {
-        request: { ...request, topicNames: kept },
-        complete: (response) => ({ ...response, responses: [...response.responses, ...refused.map((name) => ({ name, errorCode: TOPIC_DENIED, errorMessage: null }))] }),
-      };
+      return trimmed(request, request.topicNames ?? [], (n) => topicOk(a, AclOperation.DELETE, n), (kept) => ({ ...request, topicNames: kept }), (response, refused) => ({
+        ...response,
+        responses: [...response.responses, ...refused.map((name) => ({ name, errorCode: TOPIC_DENIED, errorMessage: null }))],
+      }));
     }
-    const { kept, refused } = split(request.topics ?? [], (t) => {
+    return trimmed(request, request.topics ?? [], (t) => {
       const name = t.name ?? nameOfId(t.topicId);
       return name === undefined || topicOk(a, AclOperation.DELETE, name);
-    });
-    if (refused.length === 0) return { request };
-    return {
-      request: { ...request, topics: kept },
-      complete: (response) => ({
-        ...response,
-        responses: [...response.responses, ...refused.map((t) => ({ name: t.name ?? null, topicId: t.topicId, errorCode: TOPIC_DENIED, errorMessage: null }))],
-      }),
-    };
+    }, (kept) => ({ ...request, topics: kept }), (response, refused) => ({
+      ...response,
+      responses: [...response.responses, ...refused.map((t) => ({ name: t.name ?? null, topicId: t.topicId, errorCode: TOPIC_DENIED, errorMessage: null }))],
+    }));
   },
 });
 
 export const createPartitionsRule = defineRule({
   apiKey: ApiKey.CreatePartitions,
   check(request, a) {
-    const { kept, refused } = split(request.topics, (t) => topicOk(a, AclOperation.ALTER, t.name));
-    if (refused.length === 0) return { request };
-    return {
-      request: { ...request, topics: kept },
-      complete: (response) => ({ ...response, results: [...response.results, ...refused.map((t) => ({ name: t.name, errorCode: TOPIC_DENIED, errorMessage: null }))] }),
-    };
+    return trimmed(request, request.topics, (t) => topicOk(a, AclOperation.ALTER, t.name), (kept) => ({ ...request, topics: kept }), (response, refused) => ({
+      ...response,
+      results: [...response.results, ...refused.map((t) => ({ name: t.name, errorCode: TOPIC_DENIED, errorMessage: null }))],
+    }));
   },
 });
 
 export const describeConfigsRule = defineRule({
   apiKey: ApiKey.DescribeConfigs,
   check(request, a) {
-    const { kept, refused } = split(request.resources, (r) => configOk(a, AclOperation.DESCRIBE_CONFIGS, r.resourceType, r.resourceName));
-    if (refused.length === 0) return { request };
-    return {
-      request: { ...request, resources: kept },
-      complete: (response) => ({
-        ...response,
-        results: [...response.results, ...refused.map((r) => ({ errorCode: configDenied(r.resourceType), errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] }))],
-      }),
-    };
+    return trimmed(request, request.resources, (r) => configOk(a, AclOperation.DESCRIBE_CONFIGS, r.resourceType, r.resourceName), (kept) => ({ ...request, resources: kept }), (response, refused) => ({
+      ...response,
+      results: [...response.results, ...refused.map((r) => ({ errorCode: configDenied(r.resourceType), errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] }))],
+    }));
   },
 });
 
 export const alterConfigsRule = defineRule({
   apiKey: ApiKey.AlterConfigs,
   check(request, a) {
-    const { kept, refused } = split(request.resources, (r) => configOk(a, AclOperation.ALTER_CONFIGS, r.resourceType, r.resourceName));
-    if (refused.length === 0) return { request };
-    return {
-      request: { ...request, resources: kept },
-      complete: (response) => ({
-        ...response,
-        responses: [...response.responses, ...refused.map((r) => ({ errorCode: configDenied(r.resourceType), errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName }))],
-      }),
-    };
+    return trimmed(request, request.resources, (r) => configOk(a, AclOperation.ALTER_CONFIGS, r.resourceType, r.resourceName), (kept) => ({ ...request, resources: kept }), (response, refused) => ({
+      ...response,
+      responses: [...response.responses, ...refused.map((r) => ({ errorCode: configDenied(r.resourceType), errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName }))],
+    }));
   },
 });
 
 export const incrementalAlterConfigsRule = defineRule({
   apiKey: ApiKey.IncrementalAlterConfigs,
   check(request, a) {
-    const { kept, refused } = split(request.resources, (r) => configOk(a, AclOperation.ALTER_CONFIGS, r.resourceType, r.resourceName));
-    if (refused.length === 0) return { request };
-    return {
-      request: { ...request, resources: kept },
-      complete: (response) => ({
-        ...response,
-        responses: [...response.responses, ...refused.map((r) => ({ errorCode: configDenied(r.resourceType), errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName }))],
-      }),
-    };
+    return trimmed(request, request.resources, (r) => configOk(a, AclOperation.ALTER_CONFIGS, r.resourceType, r.resourceName), (kept) => ({ ...request, resources: kept }), (response, refused) => ({
+      ...response,
+      responses: [...response.responses, ...refused.map((r) => ({ errorCode: configDenied(r.resourceType), errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName }))],
+    }));
   },
 });
 

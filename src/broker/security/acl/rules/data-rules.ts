@@ -15,7 +15,7 @@ import { ErrorCode } from '../../../../protocol/generated/error-codes.js';
 import { defaultFetchResponse, defaultFetchResponsePartitionData } from '../../../../protocol/generated/messages/FetchResponse.js';
 import { AclOperation, CLUSTER_NAME, ResourceType } from '../../../../protocol/acl/acl-binding.js';
 import { defineRule, type Access } from '../request-authorization.js';
-import { split } from './split.js';
+import { split, trimmed } from './split.js';
 
 const TOPIC_DENIED = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
 
@@ -75,20 +75,13 @@ export const fetchRule = defineRule({
 
 export const listOffsetsRule = defineRule({
   apiKey: ApiKey.ListOffsets,
-  check(request, a) {
-    const { kept, refused } = split(request.topics, (t) => topicOk(a, AclOperation.DESCRIBE)(t.name));
-    if (refused.length === 0) return { request };
-    return {
-      request: { ...request, topics: kept },
-      complete: (response) => ({
-        ...response,
-        topics: [...response.topics, ...refused.map((t) => ({
-          name: t.name,
-          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: TOPIC_DENIED, oldStyleOffsets: [], timestamp: -1n, offset: -1n, leaderEpoch: -1 })),
-        }))],
-      }),
-    };
-  },
+  check: (request, a) => trimmed(request, request.topics, (t) => topicOk(a, AclOperation.DESCRIBE)(t.name), (topics) => ({ ...request, topics }), (response, refused) => ({
+    ...response,
+    topics: [...response.topics, ...refused.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: TOPIC_DENIED, oldStyleOffsets: [], timestamp: -1n, offset: -1n, leaderEpoch: -1 })),
+    }))],
+  })),
 });
 
 export const offsetForLeaderEpochRule = defineRule({
@@ -97,52 +90,37 @@ export const offsetForLeaderEpochRule = defineRule({
     const follower = (request.replicaId ?? -1) >= 0;
     const ok = follower ? () => clusterOk(a, AclOperation.CLUSTER_ACTION) : topicOk(a, AclOperation.DESCRIBE);
     const code = follower ? ErrorCode.CLUSTER_AUTHORIZATION_FAILED : TOPIC_DENIED;
-    const { kept, refused } = split(request.topics, (t) => ok(t.topic));
-    if (refused.length === 0) return { request };
-    return {
-      request: { ...request, topics: kept },
-      complete: (response) => ({
-        ...response,
-        topics: [...response.topics, ...refused.map((t) => ({
-          topic: t.topic,
-          partitions: t.partitions.map((p) => ({ errorCode: code, partition: p.partition, leaderEpoch: -1, endOffset: -1n })),
-        }))],
-      }),
-    };
+    return trimmed(request, request.topics, (t) => ok(t.topic), (kept) => ({ ...request, topics: kept }), (response, refused) => ({
+      ...response,
+      topics: [...response.topics, ...refused.map((t) => ({
+        topic: t.topic,
+        partitions: t.partitions.map((p) => ({ errorCode: code, partition: p.partition, leaderEpoch: -1, endOffset: -1n })),
+      }))],
+    }));
   },
 });
 
 export const deleteRecordsRule = defineRule({
   apiKey: ApiKey.DeleteRecords,
   check(request, a) {
-    const { kept, refused } = split(request.topics, (t) => topicOk(a, AclOperation.DELETE)(t.name));
-    if (refused.length === 0) return { request };
-    return {
-      request: { ...request, topics: kept },
-      complete: (response) => ({
-        ...response,
-        topics: [...response.topics, ...refused.map((t) => ({
-          name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: TOPIC_DENIED })),
-        }))],
-      }),
-    };
+    return trimmed(request, request.topics, (t) => topicOk(a, AclOperation.DELETE)(t.name), (kept) => ({ ...request, topics: kept }), (response, refused) => ({
+      ...response,
+      topics: [...response.topics, ...refused.map((t) => ({
+        name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: TOPIC_DENIED })),
+      }))],
+    }));
   },
 });
 
 export const describeProducersRule = defineRule({
   apiKey: ApiKey.DescribeProducers,
   check(request, a) {
-    const { kept, refused } = split(request.topics, (t) => topicOk(a, AclOperation.READ)(t.name));
-    if (refused.length === 0) return { request };
-    return {
-      request: { ...request, topics: kept },
-      complete: (response) => ({
-        ...response,
-        topics: [...response.topics, ...refused.map((t) => ({
-          name: t.name,
-          partitions: t.partitionIndexes.map((i) => ({ partitionIndex: i, errorCode: TOPIC_DENIED, errorMessage: null, activeProducers: [] })),
-        }))],
-      }),
-    };
+    return trimmed(request, request.topics, (t) => topicOk(a, AclOperation.READ)(t.name), (kept) => ({ ...request, topics: kept }), (response, refused) => ({
+      ...response,
+      topics: [...response.topics, ...refused.map((t) => ({
+        name: t.name,
+        partitions: t.partitionIndexes.map((i) => ({ partitionIndex: i, errorCode: TOPIC_DENIED, errorMessage: null, activeProducers: [] })),
+      }))],
+    }));
   },
 });

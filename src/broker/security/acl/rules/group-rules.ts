@@ -15,7 +15,7 @@ import { ApiKey } from '../../../../protocol/generated/api-registry.js';
 import { ErrorCode } from '../../../../protocol/generated/error-codes.js';
 import { AclOperation, CLUSTER_NAME, operationsOf, ResourceType } from '../../../../protocol/acl/acl-binding.js';
 import { defineRule, type Access } from '../request-authorization.js';
-import { split } from './split.js';
+import { split, trimmed } from './split.js';
 
 const GROUP_DENIED = ErrorCode.GROUP_AUTHORIZATION_FAILED;
 const TOPIC_DENIED = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
@@ -140,15 +140,10 @@ export const offsetDeleteRule = defineRule({
   apiKey: ApiKey.OffsetDelete,
   check(request, a) {
     if (!groupOk(a, AclOperation.DELETE, request.groupId)) return { refuse: { errorCode: GROUP_DENIED, throttleTimeMs: 0, topics: [] } };
-    const { kept, refused } = split(request.topics, (t) => topicOk(a, AclOperation.READ, t.name));
-    if (refused.length === 0) return { request };
-    return {
-      request: { ...request, topics: kept },
-      complete: (response) => ({
-        ...response,
-        topics: [...response.topics, ...refused.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: TOPIC_DENIED })) }))],
-      }),
-    };
+    return trimmed(request, request.topics, (t) => topicOk(a, AclOperation.READ, t.name), (kept) => ({ ...request, topics: kept }), (response, refused) => ({
+      ...response,
+      topics: [...response.topics, ...refused.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: TOPIC_DENIED })) }))],
+    }));
   },
 });
 
@@ -182,11 +177,6 @@ export const listGroupsRule = defineRule({
 export const deleteGroupsRule = defineRule({
   apiKey: ApiKey.DeleteGroups,
   check(request, a) {
-    const { kept, refused } = split(request.groupsNames, (g) => groupOk(a, AclOperation.DELETE, g));
-    if (refused.length === 0) return { request };
-    return {
-      request: { ...request, groupsNames: kept },
-      complete: (response) => ({ ...response, results: [...response.results, ...refused.map((groupId) => ({ groupId, errorCode: GROUP_DENIED }))] }),
-    };
+    return trimmed(request, request.groupsNames, (g) => groupOk(a, AclOperation.DELETE, g), (kept) => ({ ...request, groupsNames: kept }), (response, refused) => ({ ...response, results: [...response.results, ...refused.map((groupId) => ({ groupId, errorCode: GROUP_DENIED }))] }));
   },
 });

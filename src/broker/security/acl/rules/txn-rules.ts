@@ -16,7 +16,7 @@ import { ApiKey } from '../../../../protocol/generated/api-registry.js';
 import { ErrorCode } from '../../../../protocol/generated/error-codes.js';
 import { AclOperation, CLUSTER_NAME, ResourceType } from '../../../../protocol/acl/acl-binding.js';
 import { defineRule, type Access } from '../request-authorization.js';
-import { split } from './split.js';
+import { split, trimmed } from './split.js';
 
 const TXN_DENIED = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
 const txnOk = (a: Access, op: number, id: string): boolean => a.allowed(op, ResourceType.TRANSACTIONAL_ID, id);
@@ -103,17 +103,12 @@ export const writeTxnMarkersRule = defineRule({
 export const describeTransactionsRule = defineRule({
   apiKey: ApiKey.DescribeTransactions,
   check(request, a) {
-    const { kept, refused } = split(request.transactionalIds, (id) => txnOk(a, AclOperation.DESCRIBE, id));
-    if (refused.length === 0) return { request };
-    return {
-      request: { ...request, transactionalIds: kept },
-      complete: (response) => ({
-        ...response,
-        transactionStates: [...response.transactionStates, ...refused.map((transactionalId) => ({
-          errorCode: TXN_DENIED, transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1n, producerId: -1n, producerEpoch: -1, topics: [],
-        }))],
-      }),
-    };
+    return trimmed(request, request.transactionalIds, (id) => txnOk(a, AclOperation.DESCRIBE, id), (kept) => ({ ...request, transactionalIds: kept }), (response, refused) => ({
+      ...response,
+      transactionStates: [...response.transactionStates, ...refused.map((transactionalId) => ({
+        errorCode: TXN_DENIED, transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1n, producerId: -1n, producerEpoch: -1, topics: [],
+      }))],
+    }));
   },
 });
 
