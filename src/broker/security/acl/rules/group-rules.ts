@@ -177,6 +177,9 @@ export const listGroupsRule = defineRule({
 export const deleteGroupsRule = defineRule({
   apiKey: ApiKey.DeleteGroups,
   check(request, a) {
-    return trimmed(request, request.groupsNames, (g) => groupOk(a, AclOperation.DELETE, g), (kept) => ({ ...request, groupsNames: kept }), (response, refused) => ({ ...response, results: [...response.results, ...refused.map((groupId) => ({ groupId, errorCode: GROUP_DENIED }))] }));
+    return trimmed(request, request.groupsNames, (g) => groupOk(a, AclOperation.DELETE, g), (kept) => ({ ...request, groupsNames: kept }), (response, refused) => ({
+      ...response,
+      results: [...response.results, ...refused.map((groupId) => ({ groupId, errorCode: GROUP_DENIED }))],
+    }));
   },
 });
