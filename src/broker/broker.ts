@@ -9,6 +9,7 @@ import { interBrokerListenerName } from './security/inter-broker-security.js';
 import { reloadTlsOnChange } from './security/tls-reload.js';
 import { BrokerMetrics } from './metrics/broker-metrics.js';
 import { metricSources } from './metrics/metric-sources.js';
+import { ConsoleService } from '../console/server/console-service.js';
 import { HttpServer, parseHttpListeners, type ReadyState } from './http/http-server.js';
 import { onFsync } from '../storage/fs/sync-slots.js';
 import { Authorizer, authorizerSettings } from './security/acl/authorizer.js';
@@ -79,7 +80,8 @@ export class Broker {
     const clock = o.clock ?? systemClock;
     const logger = o.logger ?? createLogger();
     const nodeId = config.nodeId;
-    const listeners = await server.bind(config.listeners().map((l) => ({ ...l, security: listenerSecurity(config, l.name) })));
+    const secured = config.listeners().map((l) => ({ ...l, security: listenerSecurity(config, l.name) }));
+    const listeners = await server.bind(secured);
     const advertisedAll = config.advertisedListeners().map((l) => ({
       name: l.name, host: l.host, port: l.port === 0 ? listeners.find((b) => b.name === l.name)?.boundPort ?? 0 : l.port,
     }));
@@ -157,7 +159,14 @@ export class Broker {
     metrics.attach(metricSources(services, server));
     const stopFsyncMetrics = onFsync((seconds) => metrics.fsync(seconds));
     let state: ReadyState = { ready: false, reason: 'starting' };
-    const http = new HttpServer(metrics, () => state);
+    const webConsole = config.bool('http.console.enable')
+      ? new ConsoleService({
+        brokerId: nodeId,
+        targets: listeners.map((l) => ({ listener: l.name, host: l.host, port: l.boundPort, security: secured.find((s) => s.name === l.name)!.security })),
+        traffic: () => ({ ...metrics.totals }),
+      })
+      : undefined;
+    const http = new HttpServer(metrics, () => state, webConsole);
     await http.listen(parseHttpListeners(config.list('http.listeners') ?? []));
     server.serve(services);
     await metadata.register();

@@ -5,7 +5,9 @@
  *   GET /health/live    200 while the process serves HTTP at all
  *   GET /health/ready   200 once the broker serves Kafka requests (logs recovered, metadata
  *                       loaded, registered), 503 with the reason before that and while stopping
- *   GET /               a short index of the endpoints
+ *   GET /               a browser (Accept: text/html) is sent to the console at /ui/; others
+ *                       get a short index of the endpoints
+ *   /ui/...             the web console and its API (src/console/server)
  *
  * Anything else is 404, another method 405; both as JSON `{error_code, message}`.
  * Contract: owned by the Broker; started after the Kafka listeners are bound, stopped first.
@@ -13,6 +15,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ConfigError } from '../../common/config/config-def.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
+import type { ConsoleService } from '../../console/server/console-service.js';
 
 export interface HttpEndpoint {
   host: string;
@@ -46,6 +49,7 @@ export class HttpServer {
   constructor(
     private readonly metrics: BrokerMetrics,
     private readonly readiness: () => ReadyState,
+    private readonly console?: ConsoleService,
   ) {}
 
   async listen(endpoints: readonly HttpEndpoint[]): Promise<void> {
@@ -62,7 +66,13 @@ export class HttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0]!;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    try {
+      if (this.console && await this.console.handle(req, res, path, url.searchParams)) return;
+    } catch (e) {
+      return json(res, 500, { error_code: 500, message: e instanceof Error ? e.message : String(e) });
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error_code: 405, message: `${req.method} is not allowed on ${path}` });
     try {
       switch (path) {
@@ -78,7 +88,11 @@ export class HttpServer {
           return json(res, r.ready ? 200 : 503, r.ready ? { status: 'ready' } : { status: 'not ready', reason: r.reason });
         }
         case '/':
-          return json(res, 200, { endpoints: ['/metrics', '/health/live', '/health/ready'] });
+          if (this.console && /text\/html/.test(req.headers.accept ?? '')) {
+            res.writeHead(302, { location: '/ui/' });
+            return void res.end();
+          }
+          return json(res, 200, { endpoints: ['/metrics', '/health/live', '/health/ready', ...(this.console ? ['/ui/'] : [])] });
         default:
           return json(res, 404, { error_code: 404, message: `no such endpoint: ${path}` });
       }
@@ -88,6 +102,7 @@ export class HttpServer {
   }
 
   async close(): Promise<void> {
+    await this.console?.close();
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => {
       s.close(() => resolve());
       s.closeAllConnections();

@@ -114,13 +114,21 @@ export class BrokerMetrics {
     this.requestSeconds.observe({ request }, seconds);
   }
 
+  /** Totals since start, for the console's traffic chart. */
+  readonly totals = { bytesIn: 0, bytesOut: 0, messagesIn: 0 };
+
   produced(topic: string, bytes: number, records: number): void {
+    this.totals.bytesIn += bytes;
+    this.totals.messagesIn += records;
     this.bytesIn.inc({ topic }, bytes);
     this.messagesIn.inc({ topic }, records);
   }
 
   fetched(topic: string, bytes: number): void {
-    if (bytes > 0) this.bytesOut.inc({ topic }, bytes);
+    if (bytes > 0) {
+      this.bytesOut.inc({ topic }, bytes);
+      this.totals.bytesOut += bytes;
+    }
   }
 
   fsync(seconds: number): void {

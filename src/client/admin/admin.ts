@@ -34,11 +34,13 @@ import * as reassignmentOps from './admin-reassignments.js';
 import * as scramOps from './admin-scram.js';
 import * as aclOps from './admin-acls.js';
 import * as quotaOps from './admin-quotas.js';
+import * as logDirOps from './admin-log-dirs.js';
 import type { AclBinding, AclFilter } from '../../protocol/acl/acl-binding.js';
 import type { AdminOptions, NewTopic, ResultOptions, CreateTopicsOptions, CreateTopicResult, DeleteTopicResult, TopicDescription, ConfigResource, DescribeConfigsOptions, ConfigResourceDescription, AlterConfigOperation, GroupListing, GroupDescription, GroupResult, OffsetSpec, ListOffsetsOptions, ListedOffset, GroupOffset, OffsetToCommit, PartitionResult, RecordsToDelete, DeletedRecords, ClusterDescription, ReplicaMove, ReassignmentResult, OngoingReassignment } from './admin-types.js';
 
 export type { ConfigEntry, ConfigOp, ConfigResourceType, ConfigSourceName, ConfigSynonym, ConfigTypeName } from './configs.js';
 export type { TopicPartition } from './requests.js';
+export type { ReplicaLogDir } from './admin-log-dirs.js';
 export * from './admin-types.js';
 
 export class Admin {
@@ -207,5 +209,10 @@ export class Admin {
 
   describeCluster(): Promise<ClusterDescription> {
     return recordOps.describeCluster(this.ctx);
+  }
+
+  /** The size on disk of every partition replica of the given brokers (all when omitted). */
+  describeLogDirs(brokers?: readonly number[]): Promise<logDirOps.ReplicaLogDir[]> {
+    return logDirOps.describeLogDirs(this.ctx, brokers);
   }
 }
