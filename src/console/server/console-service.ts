@@ -85,8 +85,11 @@ export class ConsoleService {
       else await this.file(req, res, path.slice('/ui/'.length));
     } catch (e) {
       const err = toHttpError(e);
-      const challenge = err.status === 401 ? { 'www-authenticate': 'Basic realm="Gregor console", charset="UTF-8"' } : undefined;
-      if (!res.headersSent) send(res, err.status, err.body(), challenge);
+      const extra: Record<string, string> = {};
+      if (err.status === 401) extra['www-authenticate'] = 'Basic realm="Gregor console", charset="UTF-8"';
+      // a body too large is left unread: close the connection rather than reuse it
+      if (err.status === 413) extra.connection = 'close';
+      if (!res.headersSent) send(res, err.status, err.body(), extra);
       else res.destroy();
     }
     return true;

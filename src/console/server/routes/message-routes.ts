@@ -4,7 +4,8 @@
  * GET /topics/:topic/messages reads records through Fetch:
  *   partitions=0,2     which partitions (all when absent)
  *   from=oldest|newest|offset|timestamp  with offset=<n> or timestamp=<ms since the epoch>;
- *                      newest starts `limit` records before each partition's end
+ *                      newest reads the last `limit` records of each partition and answers the
+ *                      newest `limit` of them by timestamp
  *   cursor=<opaque>    continue where a previous answer's `cursor` left off (paging, live tail)
  *   limit=<1..500>     matching records to return (default 50)
  *   wait=<ms>          when the cursor is at the end, wait up to this long for new records (tail)
@@ -99,6 +100,7 @@ export function addMessageRoutes(router: ApiRouter): void {
     const low = new Map(partitions.map((p) => [p, marks.low.get(tpKey(topic.name, p)) ?? 0]));
     const high = new Map(partitions.map((p) => [p, marks.high.get(tpKey(topic.name, p)) ?? 0]));
     let from: Map<number, number>;
+    let newest = false;
     const cursor = query.get('cursor');
     if (cursor) {
       const positions = decodeCursor(cursor);
@@ -106,7 +108,10 @@ export function addMessageRoutes(router: ApiRouter): void {
     } else {
       const mode = oneOf(query.get('from'), 'from', FROM, 'oldest');
       if (mode === 'oldest') from = new Map(low);
-      else if (mode === 'newest') from = new Map(partitions.map((p) => [p, Math.max(low.get(p)!, high.get(p)! - limit)]));
+      else if (mode === 'newest') {
+        newest = true;
+        from = new Map(partitions.map((p) => [p, Math.max(low.get(p)!, high.get(p)! - limit)]));
+      }
       else if (mode === 'offset') {
         const offset = intParam(query, 'offset', 0, -1);
         if (offset < 0) throw badRequest("from=offset needs the parameter 'offset'");
@@ -122,10 +127,11 @@ export function addMessageRoutes(router: ApiRouter): void {
       }
     }
     const result = await readRecords(session, {
-      topic: topic.name, from, to: high, low, filter, limit, waitMs,
+      topic: topic.name, from, to: high, low, filter, limit: newest ? limit * partitions.length : limit, waitMs,
       maxScan: 200_000, budgetMs: 3_000,
     });
     result.records.sort((a, b) => b.timestamp - a.timestamp || a.partition - b.partition || b.offset - a.offset);
+    if (newest) result.records = result.records.slice(0, limit);
     return { ...result, cursor: encodeCursor(result.next), low: Object.fromEntries(low), high: Object.fromEntries(high) };
   });
 
