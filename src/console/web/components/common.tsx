@@ -2,11 +2,15 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
+/** The first page shown keeps the browser's focus; later navigations move it to the new heading. */
+let navigated = false;
+
 export function Page({ title, actions, children }: { title: string; actions?: ComponentChildren; children: ComponentChildren }) {
   const h1 = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} · Gregor console`;
-    h1.current?.focus();
+    if (navigated) h1.current?.focus();
+    navigated = true;
   }, [title]);
   return (
     <section aria-labelledby="page-title">
