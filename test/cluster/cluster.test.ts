@@ -20,6 +20,7 @@ import { consumeValues, transactionalProducer, txnKafka } from '../support/clien
 import { producerBatch } from '../support/clients/txn-raw.js';
 import { gregor, sh, expectOk, KAFKA_BIN_DIR } from '../support/cli.js';
 import { waitFor } from '../support/clients/wait.js';
+import { freePort } from '../support/clients/broker-process.js';
 
 const missing = etcdMissing();
 if (missing) console.log(`skipping the cluster tests: ${missing}`);
@@ -34,9 +35,15 @@ function javaHash(s: string): number {
 
 describe('a three-broker cluster on etcd', { skip: missing ?? false }, () => {
   let cluster: TestCluster;
+  let consoleUrl = '';
 
   before(async () => {
-    cluster = await startTestCluster(3, { 'leader.imbalance.check.interval.seconds': '1' });
+    const httpPort = await freePort();
+    consoleUrl = `http://127.0.0.1:${httpPort}/ui/api`;
+    cluster = await startTestCluster(3, (id) => ({
+      'leader.imbalance.check.interval.seconds': '1',
+      ...(id === 2 ? { 'http.listeners': `http://127.0.0.1:${httpPort}` } : {}),
+    }));
   });
   after(async () => {
     await cluster?.stop();
@@ -74,6 +81,22 @@ describe('a three-broker cluster on etcd', { skip: missing ?? false }, () => {
       assert.equal(r.controllerId, controller);
       assert.deepEqual(r.brokers.map((b) => [b.brokerId, b.port]).sort((a, b) => a[0]! - b[0]!), cluster.brokers.map((b, i) => [i, b.port]));
     });
+  });
+
+  it("broker 2's web console shows every broker and the controller, and reads and writes partitions led by the others", async () => {
+    const get = async (path: string) => (await fetch(`${consoleUrl}${path}`)).json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const overview = await get('/overview');
+    assert.deepEqual(overview.brokers.map((b: { id: number; port: number }) => [b.id, b.port]), cluster.brokers.map((b, i) => [i, b.port]));
+    assert.deepEqual([overview.controllerId, overview.servedBy], [await cluster.controller(), 2]);
+    const topic = await get('/topics/spread');
+    const leadersSeen = topic.partitions.map((p: { leader: number }) => p.leader);
+    assert.deepEqual(leadersSeen, await leaders('spread'));
+    for (const p of topic.partitions.filter((x: { leader: number }) => x.leader !== 2).slice(0, 2)) {
+      const res = await fetch(`${consoleUrl}/topics/spread/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ partition: p.partition, value: `via console to ${p.partition}` }) });
+      assert.equal(res.status, 201);
+      const read = await get(`/topics/spread/messages?partitions=${p.partition}&value=via%20console`);
+      assert.deepEqual(read.records.map((r: { value: { text: string } }) => r.value.text), [`via console to ${p.partition}`]);
+    }
   });
 
   it('a broker refuses produce and fetch for partitions it does not lead with NOT_LEADER_OR_FOLLOWER, and takes them where it leads', async () => {
