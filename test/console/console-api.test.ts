@@ -18,7 +18,9 @@ describe('console API', () => {
   let admin: Admin;
   let call: Caller;
   const N = 240;
+  const T0 = Date.now() - 600_000;
   const records = Array.from({ length: N }, (_, i) => ({
+    timestamp: T0 + i * 10,
     key: `key-${i % 10}`,
     value: JSON.stringify({ n: i, region: ['EU', 'US', 'APAC'][i % 3], amount: (i * 37) % 100, tags: i % 4 === 0 ? ['vip'] : [] }),
     headers: { source: i % 2 === 0 ? 'web' : 'mobile' },
@@ -113,9 +115,11 @@ describe('console API', () => {
     const expected = (pick: (v: { n: number; region: string; amount: number; tags: string[] }, i: number) => boolean) =>
       records.map((r, i) => ({ v: JSON.parse(r.value), i, r })).filter(({ v, i, r }) => pick(v, i) && r).map(({ v }) => v.n as number);
 
-    it('reads every record once, paging by cursor', async () => {
+    it('reads every record once and in time order across partitions, paging by cursor', async () => {
       const rs = await all('', 7);
-      assert.deepEqual(ns(rs), records.map((_, i) => i));
+      assert.deepEqual(rs.map((r) => (JSON.parse(r.value.text) as { n: number }).n), records.map((_, i) => i));
+      const fromTime = await call('GET', `/topics/data/messages?from=timestamp&timestamp=${T0 + 1000}&limit=4`);
+      assert.deepEqual(fromTime.body.records.map((r: Rec) => JSON.parse(r.value.text).n), [100, 101, 102, 103]);
       const first = rs.find((r) => JSON.parse(r.value.text).n === 0)!;
       assert.deepEqual([first.partition, first.key.text, first.headers[0]!.key, first.headers[0]!.value.text], [0, 'key-0', 'source', 'web']);
     });

@@ -1,8 +1,8 @@
 /**
  * Reads records of some partitions of one topic for the message browser: from given positions up
  * to the high watermarks seen when the read began, keeping those the filter matches, until
- * `limit` records match, `maxScan` records were looked at, or the time budget is spent, whichever
- * comes first. It answers the positions to continue from, so the browser can page and tail.
+ * `limit` records match (at most `perPartition` from one partition), `maxScan` records were looked
+ * at, or the time budget is spent, whichever comes first. It answers the positions to continue from, so the browser can page and tail.
  * Tailing (positions at the end) waits up to `waitMs` for new records.
  *
  * Reads are Fetch requests to each partition's leader through the caller's client; nothing is
@@ -27,6 +27,8 @@ export interface ReadRequest {
   low: Map<number, number>;
   filter: MessageFilter;
   limit: number;
+  /** At most this many matching records from any one partition (default: limit). */
+  perPartition?: number;
   maxScan: number;
   budgetMs: number;
   /** How long to wait for new records when every position is at its end (0: do not wait). */
@@ -47,7 +49,10 @@ export async function readRecords(session: ConsoleSession, r: ReadRequest): Prom
   const records: RecordView[] = [];
   let scanned = 0;
   const deadline = Date.now() + r.budgetMs;
-  const pending = () => [...pos].filter(([p, o]) => o < (r.to.get(p) ?? 0)).map(([p]) => p);
+  const perPartition = r.perPartition ?? r.limit;
+  const taken = new Map<number, number>();
+  const full = (p: number) => (taken.get(p) ?? 0) >= perPartition;
+  const pending = () => [...pos].filter(([p, o]) => o < (r.to.get(p) ?? 0) && !full(p)).map(([p]) => p);
   const tailing = r.waitMs > 0 && pending().length === 0;
   while (records.length < r.limit && scanned < r.maxScan && Date.now() < deadline) {
     const partitions = tailing ? [...pos.keys()] : pending();
@@ -70,13 +75,16 @@ export async function readRecords(session: ConsoleSession, r: ReadRequest): Prom
         let stopped = false;
         for (const { offset, record } of res.records) {
           if (!tailing && Number(offset) >= (r.to.get(res.partition) ?? 0)) break;
-          if (records.length >= r.limit || scanned >= r.maxScan) {
+          if (records.length >= r.limit || scanned >= r.maxScan || full(res.partition)) {
             stopped = true;
             break;
           }
           scanned++;
           at = Number(offset) + 1;
-          if (matches(r.filter, record)) records.push(recordView(record, offset));
+          if (matches(r.filter, record)) {
+            records.push(recordView(record, offset));
+            taken.set(res.partition, (taken.get(res.partition) ?? 0) + 1);
+          }
         }
         if (!stopped) at = Math.max(at, Number(res.nextOffset));
         if (!tailing) at = Math.min(at, Math.max(r.to.get(res.partition) ?? 0, Number(res.fetchOffset)));
@@ -86,7 +94,8 @@ export async function readRecords(session: ConsoleSession, r: ReadRequest): Prom
     }
     if (tailing || !progressed) break;
   }
-  return { records, next: Object.fromEntries(pos), scanned, reachedEnd: pending().length === 0 };
+  const reachedEnd = [...pos].every(([p, o]) => o >= (r.to.get(p) ?? 0));
+  return { records, next: Object.fromEntries(pos), scanned, reachedEnd };
 }
 
 async function byLeader(session: ConsoleSession, topic: string, partitions: readonly number[]): Promise<Map<number, number[]>> {

@@ -4,8 +4,8 @@
  * GET /topics/:topic/messages reads records through Fetch:
  *   partitions=0,2     which partitions (all when absent)
  *   from=oldest|newest|offset|timestamp  with offset=<n> or timestamp=<ms since the epoch>;
- *                      newest reads the last `limit` records of each partition and answers the
- *                      newest `limit` of them by timestamp
+ *                      records come in time order; newest answers the last `limit` records,
+ *                      newest first
  *   cursor=<opaque>    continue where a previous answer's `cursor` left off (paging, live tail)
  *   limit=<1..500>     matching records to return (default 50)
  *   wait=<ms>          when the cursor is at the end, wait up to this long for new records (tail)
@@ -22,6 +22,7 @@ import { intField, intParam, oneOf } from '../fields.js';
 import { badRequest } from '../http-error.js';
 import { MessageFilterError, parseMessageFilter } from '../message-filter.js';
 import { readRecords } from '../message-reader.js';
+import type { RecordView } from '../record-view.js';
 import { offsetsOf, tpKey, watermarksOf } from '../partition-offsets.js';
 
 const FROM = ['oldest', 'newest', 'offset', 'timestamp'] as const;
@@ -126,12 +127,21 @@ export function addMessageRoutes(router: ApiRouter): void {
         }));
       }
     }
+    // each partition contributes up to `limit` matches; the answer is the first `limit` of them in
+    // time order (the last `limit` for newest), and the cursor resumes at the first record left out
     const result = await readRecords(session, {
-      topic: topic.name, from, to: high, low, filter, limit: newest ? limit * partitions.length : limit, waitMs,
+      topic: topic.name, from, to: high, low, filter, waitMs,
+      limit: Math.min(limit * partitions.length, 5_000), perPartition: limit,
       maxScan: 200_000, budgetMs: 3_000,
     });
-    result.records.sort((a, b) => b.timestamp - a.timestamp || a.partition - b.partition || b.offset - a.offset);
-    if (newest) result.records = result.records.slice(0, limit);
+    const byTime = (a: RecordView, b: RecordView) => a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset;
+    result.records.sort(newest ? (a, b) => byTime(b, a) : byTime);
+    const left = result.records.slice(limit);
+    result.records = result.records.slice(0, limit);
+    if (!newest) {
+      for (const r of left) result.next[r.partition] = Math.min(result.next[r.partition] ?? r.offset, r.offset);
+      if (left.length > 0) result.reachedEnd = false;
+    }
     return { ...result, cursor: encodeCursor(result.next), low: Object.fromEntries(low), high: Object.fromEntries(high) };
   });
 

@@ -87,7 +87,7 @@ export function MessageBrowser({ topic }: { topic: TopicDetail }) {
     const m = await api<Messages>('GET', `/topics/${enc(topic.name)}/messages?${q}`);
     cursor.current = m.cursor;
     setResult(m);
-    setRecords((old) => (append ? [...m.records, ...old] : m.records));
+    setRecords((old) => (append ? [...old, ...m.records] : m.records));
     setError(undefined);
   };
 
@@ -122,13 +122,12 @@ export function MessageBrowser({ topic }: { topic: TopicDetail }) {
   useEffect(() => {
     if (!tail) return;
     let live = true;
+    // tailing shows the newest records first and puts each new one on top
     const loop = async () => {
-      if (!cursor.current) {
-        try {
-          await read(query({ from: 'newest' }), false);
-        } catch (err) {
-          setError((err as Error).message);
-        }
+      try {
+        await read(query({ from: 'newest' }), false);
+      } catch (err) {
+        setError((err as Error).message);
       }
       while (live) {
         try {
@@ -136,7 +135,7 @@ export function MessageBrowser({ topic }: { topic: TopicDetail }) {
           if (!live) return;
           cursor.current = m.cursor;
           setResult(m);
-          if (m.records.length) setRecords((old) => [...m.records, ...old].slice(0, 1000));
+          if (m.records.length) setRecords((old) => [...[...m.records].reverse(), ...old].slice(0, 1000));
         } catch (err) {
           if (!live) return;
           setError((err as Error).message);
