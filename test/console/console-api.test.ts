@@ -268,6 +268,32 @@ describe('console API', () => {
       assert.deepEqual([acls.status, acls.body.kafka_error], [400, 'SECURITY_DISABLED']);
     });
 
+    it('survives random requests: every answer is JSON with an error code, and the broker keeps serving', async () => {
+      const port = server.broker.http.bound[0]!.port;
+      assert.equal((await call('POST', '/topics', { name: 'fuzz', partitions: 2 })).status, 201);
+      const paths = ['/topics', '/topics/fuzz', '/topics/fuzz/messages', '/topics/fuzz/partitions', '/topics/fuzz/configs', '/groups', '/groups/g', '/groups/g/reset', '/acls', '/users/u', '/overview', '/session'];
+      const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
+      const bodies = ['', '{}', 'null', '[]', '"x"', '{"name":null}', '{"count":-1}', '{"to":"earliest","topic":7}', '{"set":{"a":{}}}', '{"value":{"nested":1}}', '{"partition":"1e3"}', '\u0000\u00ff'];
+      const queries = ['', '?limit=abc', '?from=offset&offset=-3', '?partitions=,', '?where=%5B', '?cursor=%FF', '?mechanism=x', '?wait=99999999'];
+      let seed = 42;
+      const pick = <T>(xs: readonly T[]): T => xs[(seed = (seed * 1103515245 + 12345) % 2147483648) % xs.length]!;
+      for (let i = 0; i < 150; i++) {
+        const method = pick(methods);
+        const res = await fetch(`http://127.0.0.1:${port}/ui/api${pick(paths)}${pick(queries)}`, {
+          method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : pick(bodies),
+        });
+        const text = await res.text();
+        if (res.status >= 400) {
+          const body = JSON.parse(text) as { error_code: number; message: string };
+          assert.equal(body.error_code, res.status, text);
+          assert.ok(body.message.length > 0);
+          assert.notEqual(res.status, 500, `${method} ${res.url}: ${text}`);
+        }
+      }
+      assert.equal((await call('GET', '/topics/data')).status, 200);
+      assert.equal((await call('GET', '/overview')).status, 200);
+    });
+
     it('serves the console page, its files, and sends browsers from / to it', async () => {
       const port = server.broker.http.bound[0]!.port;
       const page = await fetch(`http://127.0.0.1:${port}/ui/`);
