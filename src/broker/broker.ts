@@ -172,7 +172,7 @@ export class Broker {
     await metadata.register();
     state = { ready: true };
     logger.info(
-      { nodeId, listeners: listeners.map((l) => `${l.name}://${l.host}:${l.boundPort}`), dataDirs, clusterId: metadata.clusterId,
+      { nodeId, listeners: listeners.map((l) => `${l.name}://${l.host}:${l.boundPort}`), http: http.bound.map((e) => `http://${e.host}:${e.port}/`), dataDirs, clusterId: metadata.clusterId,
         logs: report.logsLoaded, cleanShutdown: report.cleanShutdown, startupMs: Date.now() - started },
       'Gregor broker started',
     );

@@ -29,7 +29,7 @@ Options:
   --data DIR          where etcd and the brokers keep their data (default ./cluster-data)
   --etcd host:port    use this running etcd instead of starting one
   --etcd-port PORT    client port of the etcd started here (default 2379; the peer port is the next one)
-  --http-port PORT    the first broker's HTTP port (/metrics, /health); the others follow (default 9644)
+  --http-port PORT    the first broker's HTTP port (web console, /metrics, /health); the others follow (default 9644)
   --override k=v      a broker setting for every broker (repeatable), as gregor serve takes it
   --secure            TLS and SASL/PLAIN on every port, ACLs on, an admin super user; a development
                       CA is generated with openssl in <data>/tls (for trying security, not production),
@@ -266,6 +266,7 @@ export async function clusterUp(args: string[]): Promise<number> {
   const bootstrap = Array.from({ length: o.brokers }, (_, id) => `127.0.0.1:${o.port + id}`).join(',');
   console.log(`Gregor cluster up: ${o.brokers} broker(s), etcd at ${etcdEndpoint}, data in ${data}`);
   console.log(`bootstrap servers: ${bootstrap}`);
+  console.log(`web console: http://127.0.0.1:${o.httpPort}/ui/${secure ? ' (sign in as admin)' : ''}`);
   if (secure) {
     console.log('');
     console.log('*** SECURED WITH A DEVELOPMENT CA, FOR TRYING SECURITY LOCALLY ONLY: NOT FOR PRODUCTION ***');

@@ -68,6 +68,9 @@ describe('gregor cluster up', () => {
       }
       const controllers = await Promise.all([0, 1].map(async (id) => /activecontrollercount 1$/m.test(await (await fetch(`http://127.0.0.1:${httpPort + id}/metrics`)).text())));
       assert.equal(controllers.filter(Boolean).length, 1, 'exactly one broker reports itself the active controller');
+      assert.match(up.stdout(), new RegExp(`web console: http://127\\.0\\.0\\.1:${httpPort}/ui/`));
+      const overview = await (await fetch(`http://127.0.0.1:${httpPort + 1}/ui/api/overview`)).json() as { brokers: { id: number }[] };
+      assert.deepEqual(overview.brokers.map((b) => b.id), [0, 1]);
     } finally {
       process.kill(up.pid, 'SIGINT');
       const exit = await Promise.race([up.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
