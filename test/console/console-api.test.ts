@@ -9,7 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { Admin } from '../../src/client/admin/admin.js';
 import { KafkaClient } from '../../src/client/kafka-client.js';
 import { Producer } from '../../src/client/producer/index.js';
+import { Kafka, logLevel } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../support/broker.js';
+import { waitFor } from '../support/clients/wait.js';
 import { consoleCaller, type Caller } from './console-caller.js';
 
 describe('console API', () => {
@@ -239,6 +241,26 @@ describe('console API', () => {
       assert.equal((await call('GET', '/groups/g-lag')).status, 404);
       assert.equal((await call('DELETE', '/groups/g-lag')).status, 404);
     });
+  });
+
+  it('refuses to reset or delete a group that has active members', async () => {
+    const kafka = new Kafka({ brokers: [server.bootstrap], clientId: 'active-member', logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: 'g-active', heartbeatInterval: 300 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'data', fromBeginning: true });
+    await consumer.run({ eachMessage: async () => undefined });
+    try {
+      await waitFor(async () => ((await call('GET', '/groups/g-active')).body.state === 'Stable' ? true : undefined), { timeoutMs: 15_000, what: 'the group to be Stable' });
+      const reset = await call('POST', '/groups/g-active/reset', { to: 'earliest' });
+      assert.deepEqual([reset.status, reset.body.kafka_error], [409, 'NON_EMPTY_GROUP']);
+      assert.match(reset.body.message, /stop its consumers first/);
+      const del = await call('DELETE', '/groups/g-active');
+      assert.deepEqual([del.status, del.body.kafka_error], [409, 'NON_EMPTY_GROUP']);
+      const detail = await call('GET', '/groups/g-active');
+      assert.deepEqual(detail.body.members.map((m: { clientId: string; assignment: { topic: string; partitions: number[] }[] }) => [m.clientId, m.assignment]), [['active-member', [{ topic: 'data', partitions: [0, 1, 2] }]]]);
+    } finally {
+      await consumer.disconnect();
+    }
   });
 
   describe('guards and errors', () => {
