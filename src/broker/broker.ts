@@ -10,6 +10,8 @@ import { reloadTlsOnChange } from './security/tls-reload.js';
 import { BrokerMetrics } from './metrics/broker-metrics.js';
 import { metricSources } from './metrics/metric-sources.js';
 import { ConsoleService } from '../console/server/console-service.js';
+import { ClientSessions } from '../http/client-sessions.js';
+import type { HttpApp } from '../http/http-app.js';
 import { HttpServer, parseHttpListeners, type ReadyState } from './http/http-server.js';
 import { onFsync } from '../storage/fs/sync-slots.js';
 import { Authorizer, authorizerSettings } from './security/acl/authorizer.js';
@@ -159,14 +161,12 @@ export class Broker {
     metrics.attach(metricSources(services, server));
     const stopFsyncMetrics = onFsync((seconds) => metrics.fsync(seconds));
     let state: ReadyState = { ready: false, reason: 'starting' };
-    const webConsole = config.bool('http.console.enable')
-      ? new ConsoleService({
-        brokerId: nodeId,
-        targets: listeners.map((l) => ({ listener: l.name, host: l.host, port: l.boundPort, security: secured.find((s) => s.name === l.name)!.security })),
-        traffic: () => ({ ...metrics.totals }),
-      })
-      : undefined;
-    const http = new HttpServer(metrics, () => state, webConsole);
+    const sessions = new ClientSessions(listeners.map((l) => ({ listener: l.name, host: l.host, port: l.boundPort, security: secured.find((s) => s.name === l.name)!.security })));
+    const consoleOn = config.bool('http.console.enable');
+    const apps: HttpApp[] = [
+      ...(consoleOn ? [new ConsoleService({ brokerId: nodeId, sessions, traffic: () => ({ ...metrics.totals }) })] : []),
+    ];
+    const http = new HttpServer(metrics, () => state, { apps, sessions, browserHome: consoleOn ? '/ui/' : undefined });
     await http.listen(parseHttpListeners(config.list('http.listeners') ?? []));
     server.serve(services);
     await metadata.register();

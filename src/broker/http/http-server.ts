@@ -15,7 +15,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ConfigError } from '../../common/config/config-def.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
-import type { ConsoleService } from '../../console/server/console-service.js';
+import type { ClientSessions } from '../../http/client-sessions.js';
+import type { HttpApp } from '../../http/http-app.js';
 
 export interface HttpEndpoint {
   host: string;
@@ -49,7 +50,7 @@ export class HttpServer {
   constructor(
     private readonly metrics: BrokerMetrics,
     private readonly readiness: () => ReadyState,
-    private readonly console?: ConsoleService,
+    private readonly apps: { apps: readonly HttpApp[]; sessions?: ClientSessions; browserHome?: string } = { apps: [] },
   ) {}
 
   async listen(endpoints: readonly HttpEndpoint[]): Promise<void> {
@@ -69,7 +70,7 @@ export class HttpServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     try {
-      if (this.console && await this.console.handle(req, res, path, url.searchParams)) return;
+      for (const app of this.apps.apps) if (await app.handle(req, res, path, url.searchParams)) return;
     } catch (e) {
       return json(res, 500, { error_code: 500, message: e instanceof Error ? e.message : String(e) });
     }
@@ -88,11 +89,11 @@ export class HttpServer {
           return json(res, r.ready ? 200 : 503, r.ready ? { status: 'ready' } : { status: 'not ready', reason: r.reason });
         }
         case '/':
-          if (this.console && /text\/html/.test(req.headers.accept ?? '')) {
-            res.writeHead(302, { location: '/ui/' });
+          if (this.apps.browserHome && /text\/html/.test(req.headers.accept ?? '')) {
+            res.writeHead(302, { location: this.apps.browserHome });
             return void res.end();
           }
-          return json(res, 200, { endpoints: ['/metrics', '/health/live', '/health/ready', ...(this.console ? ['/ui/'] : [])] });
+          return json(res, 200, { endpoints: ['/metrics', '/health/live', '/health/ready', ...(this.apps.browserHome ? [this.apps.browserHome] : [])] });
         default:
           return json(res, 404, { error_code: 404, message: `no such endpoint: ${path}` });
       }
@@ -102,7 +103,7 @@ export class HttpServer {
   }
 
   async close(): Promise<void> {
-    await this.console?.close();
+    await this.apps.sessions?.close();
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => {
       s.close(() => resolve());
       s.closeAllConnections();

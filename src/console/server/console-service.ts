@@ -10,12 +10,13 @@
  * Errors are `{error_code, message}` with an HTTP status (http-error.ts); a 401 carries a Basic
  * challenge so the browser asks for the Kafka user and password.
  *
- * Contract: owned by the broker's HttpServer; close() closes every Kafka client it opened.
+ * Contract: owned by the broker's HttpServer; the Kafka clients belong to the shared ClientSessions.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiRouter, readJsonBody } from './api-router.js';
-import { ConsoleClients, type ConsoleTarget } from './console-clients.js';
-import { HttpError, toHttpError } from './http-error.js';
+import { ApiRouter, readJsonBody } from '../../http/api-router.js';
+import type { ClientSessions } from '../../http/client-sessions.js';
+import type { HttpApp } from '../../http/http-app.js';
+import { HttpError, toHttpError } from '../../http/http-error.js';
 import { addClusterRoutes, type TrafficTotals } from './routes/cluster-routes.js';
 import { addGroupRoutes } from './routes/group-routes.js';
 import { addMessageRoutes } from './routes/message-routes.js';
@@ -25,7 +26,7 @@ import { StaticAssets } from './static-assets.js';
 
 export interface ConsoleOptions {
   brokerId: number;
-  targets: readonly ConsoleTarget[];
+  sessions: ClientSessions;
   traffic(): TrafficTotals;
   assetDir?: string;
 }
@@ -57,13 +58,13 @@ function checkMutationOrigin(req: IncomingMessage): void {
   }
 }
 
-export class ConsoleService {
+export class ConsoleService implements HttpApp {
   private readonly router = new ApiRouter();
-  private readonly clients: ConsoleClients;
+  private readonly clients: ClientSessions;
   private readonly assets: StaticAssets;
 
   constructor(options: ConsoleOptions) {
-    this.clients = new ConsoleClients(options.targets);
+    this.clients = options.sessions;
     this.assets = new StaticAssets(options.assetDir);
     addClusterRoutes(this.router, { brokerId: options.brokerId, traffic: options.traffic, needsCredentials: () => this.clients.needsCredentials });
     addTopicRoutes(this.router);
@@ -113,9 +114,5 @@ export class ConsoleService {
     const asset = await this.assets.get(name);
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': asset.contentType, 'content-length': asset.bytes.length, 'cache-control': 'no-cache' });
     res.end(req.method === 'HEAD' ? undefined : asset.bytes);
-  }
-
-  close(): Promise<void> {
-    return this.clients.close();
   }
 }

@@ -15,7 +15,7 @@ import { Fetcher, READ_UNCOMMITTED, type FetchTarget } from '../../client/consum
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { matches, type MessageFilter } from './message-filter.js';
 import { recordView, type RecordView } from './record-view.js';
-import type { ConsoleSession } from './console-clients.js';
+import type { ClientSession } from '../../http/client-sessions.js';
 
 export interface ReadRequest {
   topic: string;
@@ -44,7 +44,7 @@ export interface ReadResult {
   reachedEnd: boolean;
 }
 
-export async function readRecords(session: ConsoleSession, r: ReadRequest): Promise<ReadResult> {
+export async function readRecords(session: ClientSession, r: ReadRequest): Promise<ReadResult> {
   const pos = new Map(r.from);
   const records: RecordView[] = [];
   let scanned = 0;
@@ -98,7 +98,7 @@ export async function readRecords(session: ConsoleSession, r: ReadRequest): Prom
   return { records, next: Object.fromEntries(pos), scanned, reachedEnd };
 }
 
-async function byLeader(session: ConsoleSession, topic: string, partitions: readonly number[]): Promise<Map<number, number[]>> {
+async function byLeader(session: ClientSession, topic: string, partitions: readonly number[]): Promise<Map<number, number[]>> {
   const out = new Map<number, number[]>();
   for (const p of partitions) {
     const leader = await session.client.withRetries(() => session.client.leaderOf(topic, p));

@@ -3,7 +3,7 @@
  * partition counts, under-replicated and offline partitions, and this broker's traffic counters,
  * which the browser turns into rates between polls).
  */
-import type { ApiRouter } from '../api-router.js';
+import type { ApiRouter } from '../../../http/api-router.js';
 
 export interface TrafficTotals {
   /** Record bytes produced to this broker. */

@@ -5,9 +5,9 @@
  * --reset-offsets does, and like it only while the group has no active members); deleting a group.
  */
 import type { Admin, GroupDescription, TopicPartition } from '../../../client/admin/index.js';
-import type { ApiRouter } from '../api-router.js';
-import { intField, oneOf, stringField } from '../fields.js';
-import { badRequest, HttpError } from '../http-error.js';
+import type { ApiRouter } from '../../../http/api-router.js';
+import { intField, oneOf, stringField } from '../../../http/fields.js';
+import { badRequest, HttpError } from '../../../http/http-error.js';
 import { offsetsOf, tpKey, watermarksOf } from '../partition-offsets.js';
 
 interface PartitionLag {

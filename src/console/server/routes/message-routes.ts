@@ -17,9 +17,9 @@
  * valueFormat?: text|json|base64, keyFormat?: text|base64}; json is checked to parse.
  */
 import type { ProducerRecord } from '../../../client/producer/index.js';
-import type { ApiRouter } from '../api-router.js';
-import { intField, intParam, oneOf } from '../fields.js';
-import { badRequest } from '../http-error.js';
+import type { ApiRouter } from '../../../http/api-router.js';
+import { intField, intParam, oneOf } from '../../../http/fields.js';
+import { badRequest } from '../../../http/http-error.js';
 import { MessageFilterError, parseMessageFilter } from '../message-filter.js';
 import { readRecords } from '../message-reader.js';
 import type { RecordView } from '../record-view.js';

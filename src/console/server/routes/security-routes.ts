@@ -7,9 +7,9 @@
 import type { AclBinding } from '../../../protocol/acl/acl-binding.js';
 import { AclOperation, AclPermission, PatternType, ResourceType } from '../../../protocol/acl/acl-binding.js';
 import type { ScramMechanism } from '../../../protocol/sasl/scram-credential.js';
-import type { ApiRouter } from '../api-router.js';
-import { intField, oneOf, stringField } from '../fields.js';
-import { HttpError } from '../http-error.js';
+import type { ApiRouter } from '../../../http/api-router.js';
+import { intField, oneOf, stringField } from '../../../http/fields.js';
+import { HttpError } from '../../../http/http-error.js';
 
 type Named = Record<string, number>;
 

@@ -5,9 +5,9 @@
  * the matching Kafka request made as the signed-in user.
  */
 import type { ConfigEntry, ConfigSourceName } from '../../../client/admin/index.js';
-import type { ApiRouter } from '../api-router.js';
-import { intField, stringField, stringMap } from '../fields.js';
-import { badRequest, HttpError } from '../http-error.js';
+import type { ApiRouter } from '../../../http/api-router.js';
+import { intField, stringField, stringMap } from '../../../http/fields.js';
+import { badRequest, HttpError } from '../../../http/http-error.js';
 import { offsetsOf, tpKey, watermarksOf } from '../partition-offsets.js';
 
 /** Where a config value comes from, in the console's words. */

@@ -1,13 +1,13 @@
 /**
- * Which listener the console uses as a client and how it reads HTTP Basic credentials; and a broker
+ * Which listener the HTTP APIs use as a client and how it reads HTTP Basic credentials; and a broker
  * with `http.console.enable=false` serves metrics but no console.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { basicCredentials, chooseTarget, type ConsoleTarget } from '../../src/console/server/console-clients.js';
+import { basicCredentials, chooseTarget, type SessionTarget } from '../../src/http/client-sessions.js';
 import { startTestBroker } from '../support/broker.js';
 
-const target = (listener: string, protocol: ConsoleTarget['security']['protocol'], saslMechanisms: string[] = [], clientAuth = false): ConsoleTarget => ({
+const target = (listener: string, protocol: SessionTarget['security']['protocol'], saslMechanisms: string[] = [], clientAuth = false): SessionTarget => ({
   listener, host: '127.0.0.1', port: 1, security: { protocol, saslMechanisms, tls: protocol.endsWith('SSL') ? { requestCert: clientAuth, rejectUnauthorized: clientAuth } : undefined },
 });
 

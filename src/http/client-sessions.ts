@@ -1,29 +1,29 @@
 /**
- * The console is a Kafka client: every action it takes goes through the Kafka protocol to the
- * brokers, under the caller's identity, and meets the same authentication, ACLs and quotas as
- * any other client. This module owns those clients.
+ * The broker's HTTP APIs (the web console, the REST API) are Kafka clients: every action they
+ * take goes through the Kafka protocol to the brokers, under the caller's identity, and meets the
+ * same authentication, ACLs and quotas as any other client. This module owns those clients.
  *
  * Which listener: the first of this broker's listeners in the order PLAINTEXT, SASL_PLAINTEXT,
  * SASL_SSL, SSL (SSL only without required client certificates, which a browser's user cannot
- * lend the console). On a SASL listener the browser must send HTTP Basic credentials, used as
+ * lend the broker). On a SASL listener the caller must send HTTP Basic credentials, used as
  * the SASL username and password (PLAIN when the listener offers it, else SCRAM-SHA-512 or
  * -256); a request without them is answered 401 with a Basic challenge. On PLAINTEXT the
- * console acts as ANONYMOUS, like any plaintext client. TLS connections go to this broker's own
- * bound address, so the console does not verify the certificate it serves itself.
+ * caller acts as ANONYMOUS, like any plaintext client. TLS connections go to this broker's own
+ * bound address, so the broker does not verify the certificate it serves itself.
  *
- * Contract: one per broker HTTP listener; clients are cached per (username, password digest),
+ * Contract: one per broker, shared by its HTTP apps; clients are cached per (username, password digest),
  * closed after `idleMs` unused and on close(). Sessions may be used concurrently.
  */
 import { createHash } from 'node:crypto';
-import type { ClientSecurity } from '../../client/client-security.js';
-import { Admin } from '../../client/admin/index.js';
-import { KafkaClient } from '../../client/kafka-client.js';
-import { Producer } from '../../client/producer/index.js';
-import type { ListenerSecurity } from '../../broker/security/listener-security.js';
-import type { SaslMechanismName } from '../../protocol/sasl/sasl-client.js';
+import type { ClientSecurity } from '../client/client-security.js';
+import { Admin } from '../client/admin/index.js';
+import { KafkaClient } from '../client/kafka-client.js';
+import { Producer } from '../client/producer/index.js';
+import type { ListenerSecurity } from '../broker/security/listener-security.js';
+import type { SaslMechanismName } from '../protocol/sasl/sasl-client.js';
 import { HttpError } from './http-error.js';
 
-export interface ConsoleTarget {
+export interface SessionTarget {
   listener: string;
   host: string;
   port: number;
@@ -31,7 +31,7 @@ export interface ConsoleTarget {
 }
 
 /** A Kafka client acting for one caller. */
-export interface ConsoleSession {
+export interface ClientSession {
   readonly client: KafkaClient;
   readonly admin: Admin;
   /** The principal's name as the console knows it ('ANONYMOUS' without credentials). */
@@ -40,7 +40,7 @@ export interface ConsoleSession {
   producer(): Promise<Producer>;
 }
 
-interface CachedSession extends ConsoleSession {
+interface CachedSession extends ClientSession {
   lastUsed: number;
   close(): Promise<void>;
 }
@@ -48,14 +48,14 @@ interface CachedSession extends ConsoleSession {
 const PROTOCOL_PREFERENCE = ['PLAINTEXT', 'SASL_PLAINTEXT', 'SASL_SSL', 'SSL'];
 const CLIENT_MECHANISMS: readonly SaslMechanismName[] = ['PLAIN', 'SCRAM-SHA-512', 'SCRAM-SHA-256'];
 
-function usable(t: ConsoleTarget): boolean {
+function usable(t: SessionTarget): boolean {
   if (t.security.protocol === 'SSL' && t.security.tls?.requestCert && t.security.tls.rejectUnauthorized) return false;
   if (t.security.protocol.startsWith('SASL') && !CLIENT_MECHANISMS.some((m) => t.security.saslMechanisms.includes(m))) return false;
   return true;
 }
 
 /** The listener the console should use, or undefined when none can serve it. */
-export function chooseTarget(targets: readonly ConsoleTarget[]): ConsoleTarget | undefined {
+export function chooseTarget(targets: readonly SessionTarget[]): SessionTarget | undefined {
   const candidates = targets.filter(usable);
   return PROTOCOL_PREFERENCE.map((p) => candidates.find((t) => t.security.protocol === p)).find((t) => t !== undefined);
 }
@@ -70,13 +70,13 @@ export function basicCredentials(header: string | undefined): { username: string
   return { username: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
-export class ConsoleClients {
+export class ClientSessions {
   private readonly sessions = new Map<string, Promise<CachedSession>>();
   private readonly sweeper: NodeJS.Timeout;
-  private readonly target: ConsoleTarget | undefined;
+  private readonly target: SessionTarget | undefined;
 
   constructor(
-    targets: readonly ConsoleTarget[],
+    targets: readonly SessionTarget[],
     private readonly idleMs = 5 * 60_000,
     private readonly now: () => number = Date.now,
   ) {
@@ -91,9 +91,9 @@ export class ConsoleClients {
   }
 
   /** The session for a request's Authorization header; 401 when credentials are needed and absent. */
-  async session(authorization: string | undefined): Promise<ConsoleSession> {
+  async session(authorization: string | undefined): Promise<ClientSession> {
     const target = this.target;
-    if (!target) throw new HttpError(503, 'the console needs a listener it can connect to as a client: PLAINTEXT, SASL_PLAINTEXT or SASL_SSL with PLAIN or SCRAM, or SSL without required client certificates');
+    if (!target) throw new HttpError(503, 'the HTTP APIs need a listener it can connect to as a client: PLAINTEXT, SASL_PLAINTEXT or SASL_SSL with PLAIN or SCRAM, or SSL without required client certificates');
     const creds = this.needsCredentials ? basicCredentials(authorization) : undefined;
     if (this.needsCredentials && !creds) throw new HttpError(401, `listener ${target.listener} uses ${target.security.protocol}: sign in with a Kafka user and password`);
     const key = creds ? `${creds.username}\u0000${createHash('sha256').update(creds.password).digest('hex')}` : '';
@@ -108,7 +108,7 @@ export class ConsoleClients {
     return session;
   }
 
-  private async open(target: ConsoleTarget, creds: { username: string; password: string } | undefined): Promise<CachedSession> {
+  private async open(target: SessionTarget, creds: { username: string; password: string } | undefined): Promise<CachedSession> {
     const security: ClientSecurity = {};
     if (target.security.protocol.endsWith('SSL')) security.tls = { rejectUnauthorized: false };
     if (creds) {
@@ -118,7 +118,7 @@ export class ConsoleClients {
     const host = target.host === '' || target.host === '0.0.0.0' ? '127.0.0.1' : target.host === '::' ? '::1' : target.host;
     const client = await KafkaClient.connect({
       bootstrap: [host.includes(':') ? `[${host}]:${target.port}` : `${host}:${target.port}`],
-      clientId: 'gregor-console',
+      clientId: 'gregor-http',
       requestTimeoutMs: 15_000,
       retries: 2,
       security: security.tls || security.sasl ? security : undefined,

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { badRequest, HttpError } from './http-error.js';
-import type { ConsoleSession } from './console-clients.js';
+import type { ClientSession } from './client-sessions.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -18,7 +18,7 @@ export interface ApiRequest {
   /** The JSON body (an object), read and parsed on first call; 400 for anything else. */
   body(): Promise<Record<string, unknown>>;
   /** The Kafka client acting for the caller (with their credentials). */
-  session: ConsoleSession;
+  session: ClientSession;
 }
 
 /** A handler's answer: a JSON body (status 200) or a status with a body. */

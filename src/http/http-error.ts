@@ -7,8 +7,8 @@
  *
  * Contract: pure; no I/O.
  */
-import { ClientError } from '../../client/client-error.js';
-import { errorInfo } from '../../protocol/generated/error-codes.js';
+import { ClientError } from '../client/client-error.js';
+import { errorInfo } from '../protocol/generated/error-codes.js';
 
 export class HttpError extends Error {
   constructor(
