@@ -11,6 +11,7 @@ import { BrokerMetrics } from './metrics/broker-metrics.js';
 import { metricSources } from './metrics/metric-sources.js';
 import { ConsoleService } from '../console/server/console-service.js';
 import { ClientSessions } from '../http/client-sessions.js';
+import { RestApiService } from '../rest/rest-service.js';
 import type { HttpApp } from '../http/http-app.js';
 import { HttpServer, parseHttpListeners, type ReadyState } from './http/http-server.js';
 import { onFsync } from '../storage/fs/sync-slots.js';
@@ -165,6 +166,7 @@ export class Broker {
     const consoleOn = config.bool('http.console.enable');
     const apps: HttpApp[] = [
       ...(consoleOn ? [new ConsoleService({ brokerId: nodeId, sessions, traffic: () => ({ ...metrics.totals }) })] : []),
+      ...(config.bool('http.rest.enable') ? [new RestApiService(sessions)] : []),
     ];
     const http = new HttpServer(metrics, () => state, { apps, sessions, browserHome: consoleOn ? '/ui/' : undefined });
     await http.listen(parseHttpListeners(config.list('http.listeners') ?? []));
@@ -202,9 +204,12 @@ export class Broker {
     (this.services.transactions as TransactionCoordinator | undefined)?.shutdown();
     const { appendedBytes, fsyncs } = logs.writeStats();
     logger.info({ appendedMiB: Math.round(appendedBytes / 1048576), fsyncs, kibPerFsync: fsyncs > 0 ? Math.round(appendedBytes / 1024 / fsyncs) : 0 }, 'storage totals since startup');
-    await logs.shutdown();
-    await this.services.metadata.close();
+    // whatever fails (a log directory gone, etcd unreachable), everything else is still closed
+    let failure: unknown;
+    await logs.shutdown().catch((e: unknown) => void (failure = e));
+    await this.services.metadata.close().catch((e: unknown) => void (failure ??= e));
     await this.http.close();
+    if (failure !== undefined) throw failure;
     logger.info('shut down cleanly');
   }
 }
