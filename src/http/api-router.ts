@@ -5,11 +5,11 @@
  *
  * Contract: built once at startup; match() is pure.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, HttpError } from './http-error.js';
 import type { ClientSession } from './client-sessions.js';
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What a handler is given. */
 export interface ApiRequest {
@@ -19,36 +19,51 @@ export interface ApiRequest {
   body(): Promise<Record<string, unknown>>;
   /** The Kafka client acting for the caller (with their credentials). */
   session: ClientSession;
+  /** The raw exchange, for handlers that stream (they answer STREAMED). */
+  req: IncomingMessage;
+  res: ServerResponse;
 }
+
+/** A handler's answer when it has written the response itself. */
+export const STREAMED = Symbol('streamed');
 
 /** A handler's answer: a JSON body (status 200) or a status with a body. */
 export type ApiAnswer = unknown | { status: number; body: unknown };
 
-export type Handler = (req: ApiRequest) => Promise<ApiAnswer>;
+export type Handler<R extends ApiRequest = ApiRequest> = (req: R) => Promise<ApiAnswer>;
 
-interface Route {
+export interface Route<R extends ApiRequest = ApiRequest> {
   method: Method;
+  /** The path as registered, with `:name` parameters. */
+  path: string;
   pattern: RegExp;
   names: string[];
-  handler: Handler;
+  handler: Handler<R>;
+  /** One line saying what the route does (for the OpenAPI document). */
+  summary?: string;
 }
 
-export class ApiRouter {
-  private readonly routes: Route[] = [];
+export class ApiRouter<R extends ApiRequest = ApiRequest> {
+  private readonly routes: Route<R>[] = [];
 
-  add(method: Method, path: string, handler: Handler): this {
+  add(method: Method, path: string, handler: Handler<R>, summary?: string): this {
     const names: string[] = [];
     const source = path.split('/').map((part) => {
       if (!part.startsWith(':')) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       names.push(part.slice(1));
       return '([^/]+)';
     }).join('/');
-    this.routes.push({ method, pattern: new RegExp(`^${source}$`), names, handler });
+    this.routes.push({ method, path, pattern: new RegExp(`^${source}$`), names, handler, summary });
     return this;
   }
 
+  /** Every route, in the order added. */
+  all(): readonly Route<R>[] {
+    return this.routes;
+  }
+
   /** The handler and path parameters for a request; throws 404 or 405. */
-  match(method: string, path: string): { handler: Handler; params: Record<string, string> } {
+  match(method: string, path: string): { handler: Handler<R>; params: Record<string, string> } {
     let pathMatched = false;
     for (const r of this.routes) {
       const m = r.pattern.exec(path);

@@ -33,9 +33,9 @@ export async function createTopics(ctx: AdminContext, topics: readonly NewTopic[
           }
           return {
             name: t.name,
-            numPartitions: t.numPartitions ?? -1,
-            replicationFactor: t.replicationFactor ?? -1,
-            assignments: [],
+            numPartitions: t.replicaAssignments ? -1 : t.numPartitions ?? -1,
+            replicationFactor: t.replicaAssignments ? -1 : t.replicationFactor ?? -1,
+            assignments: Object.entries(t.replicaAssignments ?? {}).map(([p, brokerIds]) => ({ partitionIndex: Number(p), brokerIds: [...brokerIds] })),
             configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
           };
         }),

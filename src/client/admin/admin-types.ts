@@ -17,6 +17,8 @@ export interface NewTopic {
   /** Defaults to the broker's default.replication.factor. */
   replicationFactor?: number;
   configs?: Record<string, string | null>;
+  /** Replicas of each partition (partition id → broker ids); numPartitions and replicationFactor are then not sent. */
+  replicaAssignments?: Record<number, readonly number[]>;
 }
 
 export interface ResultOptions {

@@ -101,7 +101,7 @@ export class ConsoleService implements HttpApp {
     const { handler, params } = this.router.match(method, path);
     if (method !== 'GET') checkMutationOrigin(req);
     const session = await this.clients.session(req.headers.authorization);
-    const answer = await handler({ params, query, session, body: () => readJsonBody(req) });
+    const answer = await handler({ params, query, session, body: () => readJsonBody(req), req, res });
     if (answer !== null && typeof answer === 'object' && 'status' in answer && 'body' in answer) {
       const a = answer as { status: number; body: unknown };
       send(res, a.status, a.body);
