@@ -6,6 +6,8 @@
  */
 export class ConcatenatedJsonError extends Error {}
 
+const SPECIAL = /["\\]/g;
+
 export class ConcatenatedJson {
   private buffer = '';
   /** Scan state over `buffer`, so each character is looked at once. */
@@ -33,6 +35,12 @@ export class ConcatenatedJson {
         if (this.escaped) this.escaped = false;
         else if (c === '\\') this.escaped = true;
         else if (c === '"') this.inString = false;
+        else {
+          // skip the plain run of the string in one step
+          SPECIAL.lastIndex = this.scanned;
+          const next = SPECIAL.exec(this.buffer);
+          this.scanned = (next ? next.index : this.buffer.length) - 1;
+        }
         continue;
       }
       if (c === '"') this.inString = true;

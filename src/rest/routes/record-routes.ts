@@ -21,29 +21,51 @@ import type { RestRequest } from '../rest-request.js';
 import { topicOr404 } from './topic-routes.js';
 
 type Report = { error_code: number; [k: string]: unknown };
+type Result = { report: Report; status: number };
 
-async function produceOne(req: RestRequest, producer: Producer, topic: TopicInfo, body: unknown): Promise<{ report: Report; status: number }> {
-  try {
-    const { record, keyType, valueType } = parseProduceRecord(body);
-    if (record.partition !== undefined && !topic.partitions.some((p) => p.partition === record.partition)) {
-      throw new RestError(404, 40402, `Partition ${record.partition} of topic ${topic.name} not found.`);
+function failed(e: unknown): Result {
+  const err = toRestError(e);
+  return { status: err.status, report: err.body() };
+}
+
+/**
+ * Produces the records that arrived together in one producer call (they batch), answering a
+ * result per record in order; a record that does not parse fails alone.
+ */
+function produceMany(req: RestRequest, producer: Producer, topic: TopicInfo, bodies: readonly unknown[]): Promise<Result>[] {
+  const parsed = bodies.map((body) => {
+    try {
+      const p = parseProduceRecord(body);
+      if (p.record.partition !== undefined && !topic.partitions.some((x) => x.partition === p.record.partition)) {
+        throw new RestError(404, 40402, `Partition ${p.record.partition} of topic ${topic.name} not found.`);
+      }
+      p.record.timestamp ??= Date.now();
+      return p;
+    } catch (e) {
+      return failed(e);
     }
-    record.timestamp ??= Date.now();
-    const [meta] = await producer.send(topic.name, [record]);
-    const size = (b: unknown) => (b === null || b === undefined ? 0 : (b as Buffer).length);
-    return {
-      status: 200,
-      report: {
-        error_code: 200, cluster_id: req.links.clusterId, topic_name: topic.name, partition_id: meta!.partition, offset: meta!.offset,
-        timestamp: new Date(record.timestamp).toISOString().replace('.000Z', 'Z'),
-        key: keyType ? { type: keyType, size: size(record.key) } : null,
-        value: valueType ? { type: valueType, size: size(record.value) } : null,
-      },
-    };
-  } catch (e) {
-    const err = toRestError(e);
-    return { status: err.status, report: err.body() };
-  }
+  });
+  const valid = parsed.filter((p): p is ReturnType<typeof parseProduceRecord> => 'record' in p);
+  const sent = valid.length > 0 ? producer.send(topic.name, valid.map((p) => p.record)) : Promise.resolve([]);
+  const size = (b: unknown) => (b === null || b === undefined ? 0 : (b as Buffer).length);
+  let next = 0;
+  return parsed.map((p) => {
+    if (!('record' in p)) return Promise.resolve(p);
+    const index = next++;
+    return sent.then((metas) => {
+      const meta = metas[index]!;
+      const { record, keyType, valueType } = p;
+      return {
+        status: 200,
+        report: {
+          error_code: 200, cluster_id: req.links.clusterId, topic_name: topic.name, partition_id: meta.partition, offset: meta.offset,
+          timestamp: new Date(record.timestamp!).toISOString().replace('.000Z', 'Z'),
+          key: keyType ? { type: keyType, size: size(record.key) } : null,
+          value: valueType ? { type: valueType, size: size(record.value) } : null,
+        },
+      };
+    }, failed);
+  });
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -54,30 +76,31 @@ export function addRecordRoutes(router: ApiRouter<RestRequest>): void {
     const producer = await req.session.producer();
     const streaming = /chunked/i.test(req.req.headers['transfer-encoding'] ?? '');
     const parser = new ConcatenatedJson();
-    const results: Promise<{ report: Report; status: number }>[] = [];
+    const results: Promise<Result>[] = [];
     let written = Promise.resolve();
-    const emit = (p: Promise<{ report: Report }>) => {
+    // reports go out in order, those of records that arrived together in one write
+    const emit = (group: Promise<{ report: Report }>[]) => {
       written = written.then(async () => {
-        const { report } = await p;
+        const done = await Promise.all(group);
         if (!req.res.headersSent) req.res.writeHead(200, JSON_HEADERS);
-        req.res.write(JSON.stringify(report));
+        req.res.write(done.map((d) => JSON.stringify(d.report)).join(''));
       });
     };
     let failure: RestError | undefined;
     try {
       for await (const chunk of req.req) {
-        for (const value of parser.push(chunk as Buffer)) {
-          const result = produceOne(req, producer, topic, value);
-          results.push(result);
-          if (streaming) emit(result);
-        }
+        const values = parser.push(chunk as Buffer);
+        if (values.length === 0) continue;
+        const group = produceMany(req, producer, topic, values);
+        results.push(...group);
+        if (streaming) emit(group);
       }
       parser.end();
     } catch (e) {
       failure = e instanceof ConcatenatedJsonError ? new RestError(400, 400, `Bad Request: ${e.message}`) : toRestError(e);
     }
     if (streaming) {
-      if (failure) emit(Promise.resolve({ report: failure.body() }));
+      if (failure) emit([Promise.resolve({ report: failure.body() })]);
       await written;
       if (!req.res.headersSent) req.res.writeHead(results.length === 0 && !failure ? 422 : 200, JSON_HEADERS);
       if (results.length === 0 && !failure) req.res.write(JSON.stringify({ error_code: 422, message: 'Payload error. Request body is empty. Data is required.' }));
@@ -105,7 +128,8 @@ export function addRecordRoutes(router: ApiRouter<RestRequest>): void {
       ids.add(id);
     }
     const producer = await req.session.producer();
-    const done = await Promise.all(b.entries.map(async (e: { id: string }) => ({ id: e.id, ...(await produceOne(req, producer, topic, e)) })));
+    const results = produceMany(req, producer, topic, b.entries);
+    const done = await Promise.all(b.entries.map(async (e: { id: string }, i: number) => ({ id: e.id, ...(await results[i]!) })));
     return {
       status: 207,
       body: {
