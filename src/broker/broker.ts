@@ -5,13 +5,15 @@
  * closed, clean-shutdown marker written).
  */
 import { listenerSecurity } from './security/listener-security.js';
-import { interBrokerListenerName } from './security/inter-broker-security.js';
+import { interBrokerListenerName, interBrokerSecurity } from './security/inter-broker-security.js';
 import { reloadTlsOnChange } from './security/tls-reload.js';
 import { BrokerMetrics } from './metrics/broker-metrics.js';
 import { metricSources } from './metrics/metric-sources.js';
 import { ConsoleService } from '../console/server/console-service.js';
 import { ClientSessions } from '../http/client-sessions.js';
 import { RestApiService } from '../rest/rest-service.js';
+import { schemaRegistry } from '../registry/index.js';
+import { KafkaClient } from '../client/kafka-client.js';
 import type { HttpApp } from '../http/http-app.js';
 import { HttpServer, parseHttpListeners, type ReadyState } from './http/http-server.js';
 import { onFsync } from '../storage/fs/sync-slots.js';
@@ -167,6 +169,9 @@ export class Broker {
     const apps: HttpApp[] = [
       ...(consoleOn ? [new ConsoleService({ brokerId: nodeId, sessions, traffic: () => ({ ...metrics.totals }) })] : []),
       ...(config.bool('http.rest.enable') ? [new RestApiService(sessions)] : []),
+      ...(config.bool('http.schema.registry.enable') ? [schemaRegistry(sessions, () => KafkaClient.connect({
+        bootstrap: [`${advertised.host}:${advertised.port}`], clientId: `gregor-registry-${nodeId}`, security: interBrokerSecurity(config),
+      }))] : []),
     ];
     const http = new HttpServer(metrics, () => state, { apps, sessions, browserHome: consoleOn ? '/ui/' : undefined });
     await http.listen(parseHttpListeners(config.list('http.listeners') ?? []));

@@ -7,4 +7,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export interface HttpApp {
   /** Serves the request if `path` is one of the app's; false to let the next app try. */
   handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<boolean>;
+  /** Releases what the app holds (clients, timers); called when the listener closes. */
+  close?(): Promise<void>;
 }

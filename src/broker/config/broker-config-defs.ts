@@ -22,6 +22,7 @@ const BROKER_DEFS: ConfigDef[] = [
   { name: 'inter.broker.listener.name', type: 'string', default: null, doc: 'Listener brokers use to reach each other.' },
   { name: 'http.listeners', type: 'list', default: 'http://127.0.0.1:9644', doc: 'Where the broker serves /metrics, /health and the web console over HTTP, as http://host:port (loopback unless configured otherwise); empty turns it off.' },
   { name: 'http.rest.enable', type: 'boolean', default: 'true', doc: 'Serve the REST API (Confluent REST Proxy v3 paths under /v3 and /kafka/v3) on the HTTP listener. Calls are Kafka requests under the caller\'s credentials.' },
+  { name: 'http.schema.registry.enable', type: 'boolean', default: 'true', doc: 'Serve the schema registry (Confluent Schema Registry paths: /subjects, /schemas, /config, /compatibility, /mode) on the HTTP listener, kept in the compacted topic _schemas.' },
   { name: 'http.console.enable', type: 'boolean', default: 'true', doc: 'Serve the web console (/ui/) on the HTTP listener. It acts as a Kafka client with the signed-in user\'s credentials, so ACLs apply to it.' },
   { name: 'controller.listener.names', type: 'list', default: null, doc: 'Listener names of the controller.' + NO_EFFECT },
   { name: 'process.roles', type: 'list', default: 'broker,controller', doc: 'KRaft roles.' + NO_EFFECT },

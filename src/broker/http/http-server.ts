@@ -103,6 +103,7 @@ export class HttpServer {
   }
 
   async close(): Promise<void> {
+    for (const app of this.apps.apps) await app.close?.();
     await this.apps.sessions?.close();
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => {
       s.close(() => resolve());
