@@ -21,13 +21,24 @@ export interface SchemaInput {
   references: Reference[];
 }
 
-/** The text kept for a schema: JSON without insignificant whitespace, Protobuf trimmed. */
+const AVRO_PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
+
+/**
+ * The text kept for a schema: JSON without insignificant whitespace (an Avro `{"type": "string"}`
+ * becomes `"string"`, as the registry writes primitives), Protobuf trimmed.
+ */
 function normalizedText(input: SchemaInput): string {
   if (input.schemaType === 'PROTOBUF') return input.schema.trim();
   try {
-    return JSON.stringify(JSON.parse(input.schema));
+    const parsed = JSON.parse(input.schema) as unknown;
+    if (input.schemaType === 'AVRO' && parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const keys = Object.keys(parsed);
+      const type = (parsed as { type?: unknown }).type;
+      if (keys.length === 1 && typeof type === 'string' && AVRO_PRIMITIVES.has(type)) return JSON.stringify(type);
+    }
+    return JSON.stringify(parsed);
   } catch {
-    return input.schema.trim();
+    return JSON.stringify(input.schema.trim());
   }
 }
 
