@@ -12,7 +12,7 @@ import { metricSources } from './metrics/metric-sources.js';
 import { ConsoleService } from '../console/server/console-service.js';
 import { ClientSessions } from '../http/client-sessions.js';
 import { RestApiService } from '../rest/rest-service.js';
-import { schemaRegistry } from '../registry/index.js';
+import { schemaRegistry, schemasLog } from '../registry/index.js';
 import { KafkaClient } from '../client/kafka-client.js';
 import type { HttpApp } from '../http/http-app.js';
 import { HttpServer, parseHttpListeners, type ReadyState } from './http/http-server.js';
@@ -150,6 +150,11 @@ export class Broker {
     const txnLoaded = transactions.load();
     transactions.start();
     if (txnLoaded > 0) logger.info({ records: txnLoaded, transactionalIds: transactions.all().length }, 'transactions loaded');
+    // the schema registry's log: read by the registry's HTTP API and by produce for topics that
+    // validate schemas; nothing is read until one of them asks
+    const schemas = schemasLog(() => KafkaClient.connect({
+      bootstrap: [`${advertised.host}:${advertised.port}`], clientId: `gregor-registry-${nodeId}`, security: interBrokerSecurity(config),
+    }));
     const services: BrokerServices = {
       nodeId, config, dynamicConfig, clock, logger, metadata, logs, replicas, topics, reassignments, groups, producerIds,
       authorizer: new Authorizer(() => authorizerSettings(config), () => metadata.acls()),
@@ -159,6 +164,7 @@ export class Broker {
       fetchSessions: new FetchSessionCache(clock),
       readBuffers: new ReadBufferPool(),
       handlers: buildHandlerRegistry(),
+      schemaIds: config.bool('http.schema.registry.enable') ? schemas : undefined,
     };
     if (loaded > 0) logger.info({ records: loaded, groups: groups.all().length }, 'consumer groups loaded');
     metrics.attach(metricSources(services, server));
@@ -169,9 +175,7 @@ export class Broker {
     const apps: HttpApp[] = [
       ...(consoleOn ? [new ConsoleService({ brokerId: nodeId, sessions, traffic: () => ({ ...metrics.totals }) })] : []),
       ...(config.bool('http.rest.enable') ? [new RestApiService(sessions)] : []),
-      ...(config.bool('http.schema.registry.enable') ? [schemaRegistry(sessions, () => KafkaClient.connect({
-        bootstrap: [`${advertised.host}:${advertised.port}`], clientId: `gregor-registry-${nodeId}`, security: interBrokerSecurity(config),
-      }))] : []),
+      ...(config.bool('http.schema.registry.enable') ? [schemaRegistry(sessions, schemas)] : []),
     ];
     const http = new HttpServer(metrics, () => state, { apps, sessions, browserHome: consoleOn ? '/ui/' : undefined });
     await http.listen(parseHttpListeners(config.list('http.listeners') ?? []));
@@ -186,6 +190,7 @@ export class Broker {
     return new Broker(services, server, listeners, isrCheck, http, () => {
       state = { ready: false, reason: 'shutting down' };
       stopFsyncMetrics();
+      void schemas.close();
     });
   }
 

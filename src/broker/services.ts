@@ -23,6 +23,7 @@ import type { TopicPartitionRef, TransactionMetadata } from './txn/txn-metadata.
 import type { Authorizer } from './security/acl/authorizer.js';
 import type { QuotaManager } from './quota/quota-manager.js';
 import type { BrokerMetrics } from './metrics/broker-metrics.js';
+import type { SchemaIds } from './produce/schema-validation.js';
 
 /** What the transaction coordinator offers other handlers. */
 export interface TransactionService {
@@ -62,6 +63,8 @@ export interface BrokerServices {
   metrics: BrokerMetrics;
   groups: GroupCoordinator;
   producerIds: ProducerIdManager;
+  /** The schema registry's ids, for topics that validate records against it. */
+  schemaIds?: SchemaIds;
   /** __transaction_state and the transaction coordinator, once they exist. */
   transactionLog?: InternalTopicLog;
   transactions?: TransactionService;

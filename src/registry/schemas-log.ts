@@ -83,6 +83,13 @@ export class SchemasLog {
     }
   }
 
+  /** Whether the registry knows schema `id`, reading what was written since if it does not yet. */
+  async has(id: number): Promise<boolean> {
+    if (this.store.ids.has(id)) return true;
+    await this.catchUp();
+    return this.store.ids.has(id);
+  }
+
   async close(): Promise<void> {
     const client = await this.client?.catch(() => undefined);
     client?.close();

@@ -99,6 +99,10 @@ export const TOPIC_CONFIG_DEFS: readonly ConfigDef[] = [
     doc: 'Allow an out-of-sync replica to become leader.' },
   { name: 'message.downconversion.enable', type: 'boolean', default: 'true', serverSynonyms: ['log.message.downconversion.enable'],
     doc: 'Convert batches to the old formats that old fetch versions need.' },
+  { name: 'confluent.key.schema.validation', type: 'boolean', default: 'false',
+    doc: 'Refuse records whose key does not carry a schema id registered in the schema registry (Confluent Server\'s setting).' },
+  { name: 'confluent.value.schema.validation', type: 'boolean', default: 'false',
+    doc: 'Refuse records whose value does not carry a schema id registered in the schema registry (Confluent Server\'s setting).' },
 ];
 
 export const TOPIC_CONFIG_BY_NAME: ReadonlyMap<string, ConfigDef> = new Map(TOPIC_CONFIG_DEFS.map((d) => [d.name, d]));
@@ -128,6 +132,9 @@ export interface LogConfig {
   segmentIndexBytes: number;
   segmentJitterMs: number;
   segmentMs: number;
+  /** confluent.key.schema.validation / confluent.value.schema.validation. */
+  keySchemaValidation: boolean;
+  valueSchemaValidation: boolean;
 }
 
 /** Kafka 3.6+: message.timestamp.difference.max.ms stands in for a before/after bound left at its default. */
@@ -173,6 +180,8 @@ export function logConfigFrom(overrides: Readonly<Record<string, string>> = {}):
     minInsyncReplicas: v('min.insync.replicas') as number,
     retentionBytes: v('retention.bytes') as number,
     retentionMs: v('retention.ms') as number,
+    keySchemaValidation: v('confluent.key.schema.validation') as boolean,
+    valueSchemaValidation: v('confluent.value.schema.validation') as boolean,
     segmentBytes: v('segment.bytes') as number,
     segmentIndexBytes: v('segment.index.bytes') as number,
     segmentJitterMs: v('segment.jitter.ms') as number,

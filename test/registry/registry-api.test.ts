@@ -167,6 +167,34 @@ describe('schema registry', () => {
     assert.deepEqual([latest.id, latest.version, latest.subject], [id, 1, 'orders-value']);
   });
 
+  it('refuses records without a registered schema id on a topic with confluent.value.schema.validation', async () => {
+    const registry = new SchemaRegistry({ host: url });
+    const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify({ type: 'record', name: 'Checked', fields: [{ name: 'n', type: 'int' }] }) }, { subject: 'checked-value' });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'checked', numPartitions: 1, configEntries: [{ name: 'confluent.value.schema.validation', value: 'true' }] }] });
+    await admin.disconnect();
+    const producer = kafka.producer({ retry: { retries: 0 } });
+    await producer.connect();
+    try {
+      await producer.send({ topic: 'checked', messages: [{ value: await registry.encode(id, { n: 1 }) }, { key: 'gone', value: null }] });
+      await assert.rejects(producer.send({ topic: 'checked', messages: [{ value: 'plain text' }] }), (e: Error) => /INVALID_RECORD|invalid|validation/i.test(`${e.name} ${e.message} ${(e as { type?: string }).type ?? ''}`));
+      const unknownId = Buffer.from([0, 0, 0, 3, 231, 1, 2]);
+      await assert.rejects(producer.send({ topic: 'checked', messages: [{ value: unknownId }] }));
+    } finally {
+      await producer.disconnect();
+    }
+    const restBase = `${url}/v3/clusters/${(await (await fetch(`${url}/v3/clusters`)).json() as { data: { cluster_id: string }[] }).data[0]!.cluster_id}`;
+    const viaRest = await (await fetch(`${restBase}/topics/checked/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"value":{"type":"STRING","data":"not registered"}}' })).json() as { error_code: number; message: string };
+    assert.equal(viaRest.error_code, 40002);
+    assert.match(viaRest.message, /INVALID_RECORD/);
+    const offsets = await kafka.admin();
+    await offsets.connect();
+    const [end] = await offsets.fetchTopicOffsets('checked');
+    await offsets.disconnect();
+    assert.equal(end!.high, '2', 'only the valid record and the tombstone were appended');
+  });
+
   it('keeps every schema across a broker restart (read back from _schemas)', async () => {
     const before = (await curl('GET', '/schemas')).body as { subject: string; id: number }[];
     assert.ok(before.length >= 5);

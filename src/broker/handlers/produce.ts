@@ -10,6 +10,10 @@
  * (REQUEST_TIMED_OUT otherwise). An ISR smaller than min.insync.replicas refuses acks=all with
  * NOT_ENOUGH_REPLICAS before the append and NOT_ENOUGH_REPLICAS_AFTER_APPEND after it.
  *
+ * Topics with confluent.value.schema.validation (or .key.) have their records checked against the
+ * schema registry first (produce/schema-validation.ts): a partition with a record that fails is
+ * refused whole with INVALID_RECORD and the failing records' indexes.
+ *
  * Versions 0-2 stay advertised although Kafka deprecates them: old clients need them, and some
  * librdkafka versions decide whether to compress by checking that Produce v0 is supported.
  */
@@ -22,6 +26,7 @@ import type { Partition } from '../replica/partition.js';
 import { recompress, topicCodec, upConvertLegacy } from '../produce/record-conversion.js';
 import { defineHandler, NO_RESPONSE, type RequestContext } from './api-handler.js';
 import { notServedError } from '../topics/topic-partitions.js';
+import { invalidRecords, VALIDATION_FAILED, type RecordError } from '../produce/schema-validation.js';
 
 interface Pending {
   out: PartitionOut;
@@ -61,6 +66,34 @@ function appendOne(ctx: RequestContext, partition: Partition, records: Buffer, a
   };
 }
 
+/**
+ * The record errors of partitions whose topic validates schemas (confluent.*.schema.validation),
+ * by `topic\0partition`; partitions that pass are absent.
+ */
+async function schemaRejections(request: { topicData: { name: string; partitionData: { index: number; records: Buffer | null }[] }[] }, ctx: RequestContext): Promise<Map<string, RecordError[]>> {
+  const out = new Map<string, RecordError[]>();
+  for (const topic of request.topicData) {
+    for (const pd of topic.partitionData) {
+      const config = ctx.services.replicas.get(topic.name, pd.index)?.log.config;
+      if (!config || !pd.records?.length || !(config.keySchemaValidation || config.valueSchemaValidation)) continue;
+      const key = `${topic.name}\u0000${pd.index}`;
+      const ids = ctx.services.schemaIds;
+      if (!ids) {
+        out.set(key, [{ batchIndex: 0, batchIndexErrorMessage: 'the topic validates schemas but this broker serves no schema registry (http.schema.registry.enable)' }]);
+        continue;
+      }
+      try {
+        const bytes = ctx.apiVersion <= 2 ? upConvertLegacy(pd.records) : pd.records;
+        const errors = await invalidRecords(bytes, { keys: config.keySchemaValidation, values: config.valueSchemaValidation }, ids);
+        if (errors.length > 0) out.set(key, errors);
+      } catch (e) {
+        out.set(key, [{ batchIndex: 0, batchIndexErrorMessage: `the records could not be validated: ${e instanceof Error ? e.message : String(e)}` }]);
+      }
+    }
+  }
+  return out;
+}
+
 /** acks=1 and acks=all: the leader's write must have reached the operating system (the page cache). */
 async function awaitWritten(appended: Pending[]): Promise<void> {
   await Promise.all(appended.map(async (p) => {
@@ -88,6 +121,7 @@ export const produceHandler = defineHandler({
     const { replicas, logger } = ctx.services;
     const acks = request.acks;
     const appended: Pending[] = [];
+    const rejected = await schemaRejections(request, ctx);
     const responses = request.topicData.map((topic) => ({
       name: topic.name,
       partitionResponses: topic.partitionData.map((pd) => {
@@ -95,6 +129,8 @@ export const produceHandler = defineHandler({
         const partition = replicas.get(topic.name, pd.index);
         if (!partition) return partitionError(pd.index, notServedError(ctx.services.metadata, topic.name, pd.index), 'This server does not host this topic-partition.');
         if (pd.records === null || pd.records.length === 0) return partitionError(pd.index, ErrorCode.CORRUPT_MESSAGE, 'no records');
+        const recordErrors = rejected.get(`${topic.name}\u0000${pd.index}`);
+        if (recordErrors) return { ...partitionError(pd.index, ErrorCode.INVALID_RECORD, VALIDATION_FAILED), recordErrors };
         try {
           const { out, lastOffset } = appendOne(ctx, partition, pd.records, acks);
           if (out.errorCode === ErrorCode.NONE) appended.push({ out, partition, lastOffset });
