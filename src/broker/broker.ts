@@ -12,7 +12,8 @@ import { metricSources } from './metrics/metric-sources.js';
 import { ConsoleService } from '../console/server/console-service.js';
 import { ClientSessions } from '../http/client-sessions.js';
 import { RestApiService } from '../rest/rest-service.js';
-import { schemaRegistry, schemasLog } from '../registry/index.js';
+import { Registry, schemaRegistry, schemasLog } from '../registry/index.js';
+import { QueryService } from '../query/query-service.js';
 import { KafkaClient } from '../client/kafka-client.js';
 import type { HttpApp } from '../http/http-app.js';
 import { HttpServer, parseHttpListeners, type ReadyState } from './http/http-server.js';
@@ -170,12 +171,14 @@ export class Broker {
     metrics.attach(metricSources(services, server));
     const stopFsyncMetrics = onFsync((seconds) => metrics.fsync(seconds));
     let state: ReadyState = { ready: false, reason: 'starting' };
+    const registry = new Registry(schemas);
     const sessions = new ClientSessions(listeners.map((l) => ({ listener: l.name, host: l.host, port: l.boundPort, security: secured.find((s) => s.name === l.name)!.security })));
     const consoleOn = config.bool('http.console.enable');
     const apps: HttpApp[] = [
       ...(consoleOn ? [new ConsoleService({ brokerId: nodeId, sessions, traffic: () => ({ ...metrics.totals }) })] : []),
       ...(config.bool('http.rest.enable') ? [new RestApiService(sessions)] : []),
-      ...(config.bool('http.schema.registry.enable') ? [schemaRegistry(sessions, schemas)] : []),
+      ...(config.bool('http.schema.registry.enable') ? [schemaRegistry(sessions, registry)] : []),
+      new QueryService(sessions, config.bool('http.schema.registry.enable') ? registry : undefined),
     ];
     const http = new HttpServer(metrics, () => state, { apps, sessions, browserHome: consoleOn ? '/ui/' : undefined });
     await http.listen(parseHttpListeners(config.list('http.listeners') ?? []));

@@ -9,6 +9,7 @@ import { findTool, TOOLS } from './tools/index.js';
 import { runTool } from './support/run-tool.js';
 import { processIo, reportError } from './support/output.js';
 import { NATIVE_COMMANDS, nativeHelp, translate } from './native-commands.js';
+import { queryCommand } from './query.js';
 
 interface Command {
   summary: string;
@@ -28,6 +29,10 @@ const COMMANDS: Record<string, Command> = {
   cluster: {
     summary: 'start a local cluster: etcd and N brokers (gregor cluster up --brokers 3); gregor cluster --help',
     run: clusterUp,
+  },
+  query: {
+    summary: 'scan a topic on the broker and print the records that match (filters, time and offset ranges); gregor query --help',
+    run: queryCommand,
   },
 };
 

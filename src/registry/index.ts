@@ -5,11 +5,11 @@ import { Registry } from './registry.js';
 import { SchemaRegistryService } from './registry-service.js';
 import { SchemasLog } from './schemas-log.js';
 
-export { SchemasLog } from './schemas-log.js';
+export { Registry, SchemasLog };
 
-/** The registry's HTTP API over `log` (which its owner closes). */
-export function schemaRegistry(sessions: ClientSessions, log: SchemasLog): SchemaRegistryService {
-  return new SchemaRegistryService(sessions, new Registry(log), async () => undefined);
+/** The registry's HTTP API. */
+export function schemaRegistry(sessions: ClientSessions, registry: Registry): SchemaRegistryService {
+  return new SchemaRegistryService(sessions, registry);
 }
 
 /** The registry's log, read through a client `connect` makes. */

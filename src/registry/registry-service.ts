@@ -56,7 +56,7 @@ function idParam(raw: string): number {
 export class SchemaRegistryService implements HttpApp {
   private readonly router = new ApiRouter();
 
-  constructor(private readonly sessions: ClientSessions, private readonly registry: Registry, private readonly closeLog: () => Promise<void>) {
+  constructor(private readonly sessions: ClientSessions, registry: Registry) {
     const r = this.router;
     const reg = registry;
     const sync = () => reg.sync();
@@ -168,10 +168,6 @@ export class SchemaRegistryService implements HttpApp {
     });
     r.add('PUT', '/mode/:subject', async ({ params, body, session }) => ({ mode: await reg.setMode(session, params.subject!, (await body()).mode) }));
     r.add('DELETE', '/mode/:subject', async ({ params, session }) => ({ mode: await reg.deleteMode(session, params.subject!) }));
-  }
-
-  close(): Promise<void> {
-    return this.closeLog();
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<boolean> {

@@ -70,8 +70,8 @@ export class Fetcher {
     private readonly options: FetcherOptions,
   ) {}
 
-  /** Fetches `targets` from the broker `nodeId` (their leader). */
-  async fetch(nodeId: number, targets: readonly FetchTarget[]): Promise<PartitionFetch[]> {
+  /** The raw answer of one Fetch of `targets` from the broker `nodeId` (their leader). */
+  async fetchRaw(nodeId: number, targets: readonly FetchTarget[]) {
     const conn = await this.client.connection(nodeId);
     const v = conn.version(ApiKey.Fetch, 12);
     if (v === undefined) throw new ClientError('UNSUPPORTED', `${conn.address} does not support Fetch up to v12`);
@@ -97,6 +97,12 @@ export class Fetcher {
       })),
     }, v);
     if ((res.errorCode ?? ErrorCode.NONE) !== ErrorCode.NONE) throw ClientError.kafka(res.errorCode!, `Fetch from ${conn.address}`);
+    return res;
+  }
+
+  /** Fetches `targets` from the broker `nodeId` (their leader). */
+  async fetch(nodeId: number, targets: readonly FetchTarget[]): Promise<PartitionFetch[]> {
+    const res = await this.fetchRaw(nodeId, targets);
     const requested = new Map(targets.map((t) => [`${t.topic}\u0000${t.partition}`, t.offset]));
     const out: PartitionFetch[] = [];
     for (const t of res.responses) {

@@ -13,7 +13,7 @@
 import { ClientError } from '../../client/client-error.js';
 import { Fetcher, READ_UNCOMMITTED, type FetchTarget } from '../../client/consumer/fetcher.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import { matches, type MessageFilter } from './message-filter.js';
+import { matches, type MessageFilter } from '../../query/record-filter.js';
 import { recordView, type RecordView } from './record-view.js';
 import type { ClientSession } from '../../http/client-sessions.js';
 

@@ -9,7 +9,7 @@
  *   cursor=<opaque>    continue where a previous answer's `cursor` left off (paging, live tail)
  *   limit=<1..500>     matching records to return (default 50)
  *   wait=<ms>          when the cursor is at the end, wait up to this long for new records (tail)
- *   key=, value=, header=, where=   the filter (message-filter.ts), evaluated here
+ *   key=, value=, header=, where=   the filter (src/query/record-filter.ts), evaluated here
  * It answers the records, `cursor` for the next read, how many records were scanned and whether
  * every partition was read to its end.
  *
@@ -20,7 +20,7 @@ import type { ProducerRecord } from '../../../client/producer/index.js';
 import type { ApiRouter } from '../../../http/api-router.js';
 import { intField, intParam, oneOf } from '../../../http/fields.js';
 import { badRequest } from '../../../http/http-error.js';
-import { MessageFilterError, parseMessageFilter } from '../message-filter.js';
+import { MessageFilterError, parseMessageFilter } from '../../../query/record-filter.js';
 import { readRecords } from '../message-reader.js';
 import type { RecordView } from '../record-view.js';
 import { offsetsOf, tpKey, watermarksOf } from '../partition-offsets.js';

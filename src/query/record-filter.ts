@@ -1,12 +1,16 @@
 /**
- * The message browser's filter, evaluated where the records are read (in the broker's console
- * service), never in the browser. A record matches when every given part matches:
+ * The record filter of the console's message browser and of topic queries, evaluated where the
+ * records are read (in the broker), never in the browser. A record matches when every given part
+ * matches:
  *
- *   key=<text>      the key, as UTF-8, contains the text
- *   value=<text>    the value, as UTF-8, contains the text
- *   header=<text>   some header's name or value contains the text
- *   where=<pred>    the value parsed as JSON satisfies each predicate; several are joined by `&&`
- *                   (or given as several `where` parameters)
+ *   key=<text>        the key, as UTF-8, contains the text
+ *   value=<text>      the value, as UTF-8, contains the text
+ *   header=<text>     some header's name or value contains the text
+ *   keyRegex=<re>     the key, as UTF-8, matches the JavaScript regular expression
+ *   valueRegex=<re>   the value, as UTF-8, matches it
+ *   where=<pred>      the value as JSON satisfies each predicate; several are joined by `&&`
+ *                     (or given as several `where` parameters). The JSON is the value's text, or,
+ *                     for a query that decodes through the schema registry, the decoded record.
  *
  * A predicate is `<path> <op> <literal>` or `<path> exists`. The path walks the JSON value with
  * dots and [index] (a leading `$.` or `value.` is optional): `user.id`, `items[0].sku`. Operators:
@@ -31,6 +35,8 @@ export interface MessageFilter {
   key?: string;
   value?: string;
   header?: string;
+  keyRegex?: RegExp;
+  valueRegex?: RegExp;
   where: Predicate[];
 }
 
@@ -74,11 +80,20 @@ export function parseMessageFilter(query: URLSearchParams): MessageFilter {
     return v === null || v === '' ? undefined : v;
   };
   const where = query.getAll('where').flatMap((w) => w.split('&&')).filter((w) => w.trim() !== '').map(parsePredicate);
-  return { key: text('key'), value: text('value'), header: text('header'), where };
+  const regex = (name: string) => {
+    const source = text(name);
+    if (source === undefined) return undefined;
+    try {
+      return new RegExp(source, 'u');
+    } catch (e) {
+      throw new MessageFilterError(`${name} '${source}' is not a regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    }
+  };
+  return { key: text('key'), value: text('value'), header: text('header'), keyRegex: regex('keyRegex'), valueRegex: regex('valueRegex'), where };
 }
 
 export function isEmptyFilter(f: MessageFilter): boolean {
-  return f.key === undefined && f.value === undefined && f.header === undefined && f.where.length === 0;
+  return f.key === undefined && f.value === undefined && f.header === undefined && !f.keyRegex && !f.valueRegex && f.where.length === 0;
 }
 
 function at(value: unknown, path: readonly (string | number)[]): unknown {
@@ -110,18 +125,27 @@ function contains(bytes: Buffer | null, text: string): boolean {
   return bytes !== null && bytes.includes(text, 0, 'utf8');
 }
 
-export function matches(f: MessageFilter, r: FilterableRecord): boolean {
+/** A value's JSON: parsed from its text by default; `undefined` when it has none. */
+export type JsonOf = (value: Buffer) => unknown;
+
+export const jsonOfText: JsonOf = (value) => {
+  try {
+    return JSON.parse(value.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
+export function matches(f: MessageFilter, r: FilterableRecord, jsonOf: JsonOf = jsonOfText): boolean {
   if (f.key !== undefined && !contains(r.key, f.key)) return false;
   if (f.value !== undefined && !contains(r.value, f.value)) return false;
   if (f.header !== undefined && !r.headers.some(([name, value]) => name.includes(f.header!) || contains(value, f.header!))) return false;
+  if (f.keyRegex && (r.key === null || !f.keyRegex.test(r.key.toString('utf8')))) return false;
+  if (f.valueRegex && (r.value === null || !f.valueRegex.test(r.value.toString('utf8')))) return false;
   if (f.where.length > 0) {
     if (r.value === null) return false;
-    let json: unknown;
-    try {
-      json = JSON.parse(r.value.toString('utf8'));
-    } catch {
-      return false;
-    }
+    const json = jsonOf(r.value);
+    if (json === undefined) return false;
     return f.where.every((p) => compare(at(json, p.path), p.op, p.literal));
   }
   return true;

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MessageFilterError, matches, parseMessageFilter, parsePredicate } from '../../src/console/server/message-filter.js';
+import { MessageFilterError, matches, parseMessageFilter, parsePredicate } from '../../src/query/record-filter.js';
 
 const rec = (value: unknown, key: string | null = 'k-1', headers: [string, string | null][] = []) => ({
   key: key === null ? null : Buffer.from(key),
