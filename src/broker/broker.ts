@@ -175,7 +175,7 @@ export class Broker {
     const sessions = new ClientSessions(listeners.map((l) => ({ listener: l.name, host: l.host, port: l.boundPort, security: secured.find((s) => s.name === l.name)!.security })));
     const consoleOn = config.bool('http.console.enable');
     const apps: HttpApp[] = [
-      ...(consoleOn ? [new ConsoleService({ brokerId: nodeId, sessions, traffic: () => ({ ...metrics.totals }) })] : []),
+      ...(consoleOn ? [new ConsoleService({ brokerId: nodeId, sessions, traffic: () => ({ ...metrics.totals }), registry: config.bool('http.schema.registry.enable') ? registry : undefined })] : []),
       ...(config.bool('http.rest.enable') ? [new RestApiService(sessions)] : []),
       ...(config.bool('http.schema.registry.enable') ? [schemaRegistry(sessions, registry)] : []),
       new QueryService(sessions, config.bool('http.schema.registry.enable') ? registry : undefined),

@@ -1,7 +1,7 @@
 /**
- * The registry's storage: the compacted topic `_schemas` (one partition, created on first use with
- * the cluster's replication up to 3), read from the start into the SchemaStore and appended to
- * when something changes.
+ * The registry's storage: the compacted topic `_schemas` (one partition, created by the first
+ * change with the cluster's replication up to 3), read from the start into the SchemaStore and
+ * appended to when something changes. Reads never create it.
  *
  * Reading goes through the broker's own client on the inter-broker listener; before answering,
  * the registry catches up to the partition's end (concurrent catch-ups share one read), so every
@@ -24,7 +24,7 @@ export class SchemasLog {
   readonly store = new SchemaStore();
   private position = 0n;
   private client: Promise<KafkaClient> | undefined;
-  private ready: Promise<void> | undefined;
+  private ready = false;
   private reading: Promise<void> | undefined;
 
   constructor(private readonly connect: () => Promise<KafkaClient>) {}
@@ -37,23 +37,30 @@ export class SchemasLog {
     return this.client;
   }
 
-  private async ensureTopic(): Promise<void> {
+  /** Whether `_schemas` exists (once it does, it is not checked again). */
+  private async exists(): Promise<boolean> {
+    if (this.ready) return true;
     const client = await this.internal();
     const md = await client.refreshMetadata([SCHEMAS_TOPIC]);
-    if (md.topics.get(SCHEMAS_TOPIC)?.errorCode === ErrorCode.NONE) return;
+    if (md.topics.get(SCHEMAS_TOPIC)?.errorCode !== ErrorCode.NONE) return false;
+    this.ready = true;
+    return true;
+  }
+
+  /** Creates `_schemas` unless it exists; only writes do. */
+  private async ensureTopic(): Promise<void> {
+    if (await this.exists()) return;
+    const client = await this.internal();
     const brokers = (await client.refreshMetadata([])).brokers.size;
     const [r] = await new Admin(client).createTopics([{ name: SCHEMAS_TOPIC, numPartitions: 1, replicationFactor: Math.min(3, Math.max(1, brokers)), configs: { 'cleanup.policy': 'compact' } }], { returnErrors: true });
     if (r && r.errorCode !== ErrorCode.NONE && r.error !== 'TOPIC_ALREADY_EXISTS') throw ClientError.kafka(r.errorCode, `create ${SCHEMAS_TOPIC}`, r.errorMessage);
     await client.withRetries(() => client.leaderOf(SCHEMAS_TOPIC, 0));
+    this.ready = true;
   }
 
-  /** Applies every record up to the partition's current end. */
+  /** Applies every record up to the partition's current end (nothing while `_schemas` does not exist). */
   catchUp(): Promise<void> {
-    this.ready ??= this.ensureTopic().catch((e: unknown) => {
-      this.ready = undefined;
-      throw e;
-    });
-    this.reading ??= this.ready.then(() => this.readToEnd()).finally(() => {
+    this.reading ??= this.exists().then((yes) => (yes ? this.readToEnd() : undefined)).finally(() => {
       this.reading = undefined;
     });
     return this.reading;
@@ -98,6 +105,7 @@ export class SchemasLog {
 
   /** Appends a record as the caller and waits until it is applied. */
   async append(session: ClientSession, key: object, value: object | null): Promise<void> {
+    await this.ensureTopic();
     await this.catchUp();
     const producer = await session.producer();
     const [meta] = await producer.send(SCHEMAS_TOPIC, [{ key: JSON.stringify(key), value: value === null ? null : JSON.stringify(value), partition: 0 }]);

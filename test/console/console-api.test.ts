@@ -10,6 +10,7 @@ import { Admin } from '../../src/client/admin/admin.js';
 import { KafkaClient } from '../../src/client/kafka-client.js';
 import { Producer } from '../../src/client/producer/index.js';
 import { Kafka, logLevel } from 'kafkajs';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { startTestBroker, type TestBroker } from '../support/broker.js';
 import { waitFor } from '../support/clients/wait.js';
 import { consoleCaller, type Caller } from './console-caller.js';
@@ -170,6 +171,20 @@ describe('console API', () => {
       assert.deepEqual([rec.value.base64, rec.value.text, rec.headers[0].key], ['AAEC/w==', undefined, 'h']);
     });
 
+    it('shows values that carry a schema id decoded through the registry, and filters on them', async () => {
+      const port = server.broker.http.bound[0]!.port;
+      const registry = new SchemaRegistry({ host: `http://127.0.0.1:${port}` });
+      const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify({ type: 'record', name: 'Reading', fields: [{ name: 'sensor', type: 'string' }, { name: 'celsius', type: 'double' }] }) }, { subject: 'readings-value' });
+      await admin.createTopics([{ name: 'readings', numPartitions: 1, replicationFactor: 1 }]);
+      const producer = new Producer(client, { lingerMs: 0 });
+      await producer.send('readings', [{ value: await registry.encode(id, { sensor: 'north', celsius: 21.5 }) }, { value: await registry.encode(id, { sensor: 'south', celsius: 35 }) }]);
+      await producer.close();
+      const hot = await call('GET', `/topics/readings/messages?where=${encodeURIComponent('celsius > 30')}`);
+      assert.deepEqual(hot.body.records.map((r: { decoded: { schemaId: number; json: unknown } }) => r.decoded), [{ schemaId: id, json: { sensor: 'south', celsius: 35 } }]);
+      const regex = await call('GET', `/topics/data/messages?valueRegex=${encodeURIComponent('"n":(1|2)\\d\\d,')}&limit=500`);
+      assert.equal(regex.body.records.length, 140, 'n from 100 to 239');
+    });
+
     it('answers bad input with what to fix', async () => {
       const reads: [string, RegExp][] = [
         ['partitions=7', /no partition '7'/],
@@ -183,6 +198,7 @@ describe('console API', () => {
         ['cursor=garbage', /cursor is not one this console gave out/],
         ['where=amount', /not a predicate/],
         ['where=amount%20%3E', /no value to compare/],
+        ['valueRegex=%5B', /valueRegex '\[' is not a regular expression/],
       ];
       for (const [query, message] of reads) {
         const r = await call('GET', `/topics/data/messages?${query}`);

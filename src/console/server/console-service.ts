@@ -16,6 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiRouter, readJsonBody } from '../../http/api-router.js';
 import type { ClientSessions } from '../../http/client-sessions.js';
 import type { HttpApp } from '../../http/http-app.js';
+import type { Registry } from '../../registry/registry.js';
 import { HttpError, toHttpError } from '../../http/http-error.js';
 import { addClusterRoutes, type TrafficTotals } from './routes/cluster-routes.js';
 import { addGroupRoutes } from './routes/group-routes.js';
@@ -27,6 +28,8 @@ import { StaticAssets } from './static-assets.js';
 export interface ConsoleOptions {
   brokerId: number;
   sessions: ClientSessions;
+  /** The schema registry, to decode values that carry a schema id (absent: values are shown as they are). */
+  registry?: Registry;
   traffic(): TrafficTotals;
   assetDir?: string;
 }
@@ -68,7 +71,7 @@ export class ConsoleService implements HttpApp {
     this.assets = new StaticAssets(options.assetDir);
     addClusterRoutes(this.router, { brokerId: options.brokerId, traffic: options.traffic, needsCredentials: () => this.clients.needsCredentials });
     addTopicRoutes(this.router);
-    addMessageRoutes(this.router);
+    addMessageRoutes(this.router, options.registry);
     addGroupRoutes(this.router);
     addSecurityRoutes(this.router);
   }

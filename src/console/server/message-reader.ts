@@ -13,7 +13,7 @@
 import { ClientError } from '../../client/client-error.js';
 import { Fetcher, READ_UNCOMMITTED, type FetchTarget } from '../../client/consumer/fetcher.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import { matches, type MessageFilter } from '../../query/record-filter.js';
+import { jsonOfText, matches, type JsonOf, type MessageFilter } from '../../query/record-filter.js';
 import { recordView, type RecordView } from './record-view.js';
 import type { ClientSession } from '../../http/client-sessions.js';
 
@@ -33,6 +33,8 @@ export interface ReadRequest {
   budgetMs: number;
   /** How long to wait for new records when every position is at its end (0: do not wait). */
   waitMs: number;
+  /** Values as JSON, for predicates and display (decoded through the schema registry when it serves). */
+  jsonOf?: JsonOf;
 }
 
 export interface ReadResult {
@@ -81,8 +83,8 @@ export async function readRecords(session: ClientSession, r: ReadRequest): Promi
           }
           scanned++;
           at = Number(offset) + 1;
-          if (matches(r.filter, record)) {
-            records.push(recordView(record, offset));
+          if (matches(r.filter, record, r.jsonOf ?? jsonOfText)) {
+            records.push(recordView(record, offset, r.jsonOf));
             taken.set(res.partition, (taken.get(res.partition) ?? 0) + 1);
           }
         }

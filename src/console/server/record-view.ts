@@ -6,6 +6,7 @@
  * Contract: pure.
  */
 import type { ConsumerRecord } from '../../client/consumer/types.js';
+import type { JsonOf } from '../../query/record-filter.js';
 
 const MAX_SHOWN = 64 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -32,13 +33,22 @@ export function bytesView(bytes: Buffer | null): BytesView | null {
   return view;
 }
 
-export function recordView(r: ConsumerRecord, offset: bigint) {
+/** A value in the schema registry's wire format, decoded: its schema id and the record as JSON. */
+function decodedValue(value: Buffer | null, jsonOf: JsonOf | undefined): { schemaId: number; json: unknown } | undefined {
+  if (!jsonOf || value === null || value.length < 5 || value[0] !== 0) return undefined;
+  const json = jsonOf(value);
+  return json === undefined ? undefined : { schemaId: value.readInt32BE(1), json };
+}
+
+export function recordView(r: ConsumerRecord, offset: bigint, jsonOf?: JsonOf) {
+  const decoded = decodedValue(r.value, jsonOf);
   return {
     partition: r.partition,
     offset: Number(offset),
     timestamp: r.timestamp,
     key: bytesView(r.key),
     value: bytesView(r.value),
+    ...(decoded ? { decoded } : {}),
     headers: r.headers.map(([key, value]) => ({ key, value: bytesView(value) })),
   };
 }

@@ -53,6 +53,8 @@ export interface RecordRow {
   timestamp: number;
   key: BytesView | null;
   value: BytesView | null;
+  /** The value decoded through the schema registry, when it carries a schema id. */
+  decoded?: { schemaId: number; json: unknown };
   headers: { key: string; value: BytesView | null }[];
 }
 

@@ -9,7 +9,9 @@
  *   cursor=<opaque>    continue where a previous answer's `cursor` left off (paging, live tail)
  *   limit=<1..500>     matching records to return (default 50)
  *   wait=<ms>          when the cursor is at the end, wait up to this long for new records (tail)
- *   key=, value=, header=, where=   the filter (src/query/record-filter.ts), evaluated here
+ *   key=, value=, header=, keyRegex=, valueRegex=, where=   the filter (src/query/record-filter.ts),
+ *                      evaluated here; values with a schema id are decoded through the registry
+ *                      (for `where` and for display, as `decoded`)
  * It answers the records, `cursor` for the next read, how many records were scanned and whether
  * every partition was read to its end.
  *
@@ -23,6 +25,8 @@ import { badRequest } from '../../../http/http-error.js';
 import { MessageFilterError, parseMessageFilter } from '../../../query/record-filter.js';
 import { readRecords } from '../message-reader.js';
 import type { RecordView } from '../record-view.js';
+import type { Registry } from '../../../registry/registry.js';
+import { registryJsonOf } from '../../../query/value-decoder.js';
 import { offsetsOf, tpKey, watermarksOf } from '../partition-offsets.js';
 
 const FROM = ['oldest', 'newest', 'offset', 'timestamp'] as const;
@@ -83,7 +87,7 @@ function headersOf(value: unknown): [string, string][] {
   });
 }
 
-export function addMessageRoutes(router: ApiRouter): void {
+export function addMessageRoutes(router: ApiRouter, registry?: Registry): void {
   router.add('GET', '/topics/:topic/messages', async ({ session, params, query }) => {
     const topic = await session.client.withRetries(() => session.client.topic(params.topic!));
     const partitions = parsePartitions(query.get('partitions'), topic.partitions.map((p) => p.partition));
@@ -129,7 +133,9 @@ export function addMessageRoutes(router: ApiRouter): void {
     }
     // each partition contributes up to `limit` matches; the answer is the first `limit` of them in
     // time order (the last `limit` for newest), and the cursor resumes at the first record left out
+    if (registry) await registry.sync().catch(() => undefined);
     const result = await readRecords(session, {
+      jsonOf: registryJsonOf(registry),
       topic: topic.name, from, to: high, low, filter, waitMs,
       limit: Math.min(limit * partitions.length, 5_000), perPartition: limit,
       maxScan: 200_000, budgetMs: 3_000,

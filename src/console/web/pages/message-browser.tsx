@@ -27,7 +27,11 @@ function Payload({ view, format }: { view: BytesView | null; format: Format }) {
   return <pre class="mono">{view.text ?? '(binary; choose hex)'}{view.truncated ? '\n… (cut at 64 KiB)' : ''}</pre>;
 }
 
-function short(view: BytesView | null): string {
+function short(view: BytesView | null, decoded?: RecordRow['decoded']): string {
+  if (decoded) {
+    const s = JSON.stringify(decoded.json);
+    return s.length > 80 ? `${s.slice(0, 80)}…` : s;
+  }
   if (view === null) return 'null';
   const s = view.text ?? `<${view.size} bytes>`;
   return s.length > 80 ? `${s.slice(0, 80)}…` : s;
@@ -41,14 +45,17 @@ function RecordItem({ r, format }: { r: RecordRow; format: Format }) {
           <span class="rec-pos">p{r.partition} @ {r.offset}</span>
           <span class="rec-time">{time(r.timestamp)}</span>
           <span class="rec-key">key: {short(r.key)}</span>
-          <span class="rec-value">{short(r.value)}</span>
+          <span class="rec-value">{short(r.value, r.decoded)}</span>
         </summary>
         <dl class="rec-detail">
           <dt>Partition / offset</dt><dd>{r.partition} / {r.offset}</dd>
           <dt>Timestamp</dt><dd>{time(r.timestamp)} ({r.timestamp})</dd>
           <dt>Key</dt><dd><Payload view={r.key} format={format === 'json' ? 'auto' : format} /></dd>
           <dt>Headers</dt><dd>{r.headers.length === 0 ? <span class="muted">none</span> : <ul class="headers">{r.headers.map((h, i) => <li key={i}><b>{h.key}</b>: {short(h.value)}</li>)}</ul>}</dd>
-          <dt>Value{r.value ? ` (${r.value.size} bytes)` : ''}</dt><dd><Payload view={r.value} format={format} /></dd>
+          <dt>Value{r.value ? ` (${r.value.size} bytes)` : ''}</dt>
+          <dd>{r.decoded && (format === 'auto' || format === 'json')
+            ? <><p class="muted small">Decoded with schema {r.decoded.schemaId} from the schema registry</p><div class="json"><JsonTree value={r.decoded.json} /></div></>
+            : <Payload view={r.value} format={format} />}</dd>
         </dl>
       </details>
     </li>
@@ -64,6 +71,7 @@ export function MessageBrowser({ topic }: { topic: TopicDetail }) {
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
   const [header, setHeader] = useState('');
+  const [valueRegex, setValueRegex] = useState('');
   const [where, setWhere] = useState('');
   const [format, setFormat] = useState<Format>('auto');
   const [records, setRecords] = useState<RecordRow[]>([]);
@@ -79,6 +87,7 @@ export function MessageBrowser({ topic }: { topic: TopicDetail }) {
     if (key) q.set('key', key);
     if (value) q.set('value', value);
     if (header) q.set('header', header);
+    if (valueRegex) q.set('valueRegex', valueRegex);
     if (where.trim()) q.set('where', where.trim());
     return q;
   };
@@ -184,6 +193,7 @@ export function MessageBrowser({ topic }: { topic: TopicDetail }) {
           <label>Key contains<input name="key" value={key} onInput={(e) => setKey(e.currentTarget.value)} /></label>
           <label>Value contains<input name="value" value={value} onInput={(e) => setValue(e.currentTarget.value)} /></label>
           <label>Header contains<input name="header" value={header} onInput={(e) => setHeader(e.currentTarget.value)} /></label>
+          <label>Value matches (regex)<input name="valueRegex" class="mono" value={valueRegex} onInput={(e) => setValueRegex(e.currentTarget.value)} /></label>
         </div>
         <label>JSON predicates (joined with &&)<input name="where" class="mono" placeholder='amount > 10 && customer.country == "FR"' value={where} onInput={(e) => setWhere(e.currentTarget.value)} /></label>
         <div class="row">
