@@ -176,7 +176,7 @@ export class Broker {
     const consoleOn = config.bool('http.console.enable');
     const apps: HttpApp[] = [
       ...(consoleOn ? [new ConsoleService({ brokerId: nodeId, sessions, traffic: () => ({ ...metrics.totals }), registry: config.bool('http.schema.registry.enable') ? registry : undefined })] : []),
-      ...(config.bool('http.rest.enable') ? [new RestApiService(sessions)] : []),
+      ...(config.bool('http.rest.enable') ? [new RestApiService(sessions, config.bool('http.schema.registry.enable') ? registry : undefined)] : []),
       ...(config.bool('http.schema.registry.enable') ? [schemaRegistry(sessions, registry)] : []),
       new QueryService(sessions, config.bool('http.schema.registry.enable') ? registry : undefined),
     ];

@@ -6,8 +6,8 @@
  *
  * `type` is BINARY (data is base64), JSON (any JSON value, written as its JSON text) or STRING.
  * Key or value absent, null, or with null data: a null key or value. Schema formats (AVRO,
- * JSONSCHEMA, PROTOBUF, or schema_id / schema_version / subject without a type) are refused with
- * a message saying so.
+ * JSONSCHEMA, PROTOBUF, or schema_id / schema_version / subject / schema without a type) are
+ * serialized by `schemas` (schema-serializer.ts), through the broker's registry.
  *
  * Contract: pure; throws RestError 400 naming the field.
  */
@@ -16,11 +16,23 @@ import { RestError } from './rest-errors.js';
 
 export type DataType = 'BINARY' | 'JSON' | 'STRING';
 
+/** What a report says of a key or value: its type and size, and for schema types the schema. */
+export interface DataReport {
+  type: string;
+  size?: number;
+  subject?: string;
+  schema_id?: number;
+  schema_version?: number;
+}
+
 export interface ParsedRecord {
   record: ProducerRecord;
-  keyType: DataType | null;
-  valueType: DataType | null;
+  key: DataReport | null;
+  value: DataReport | null;
 }
+
+/** Serializes a schema-typed key or value (absent: schema types are refused). */
+export type SchemaData = (isKey: boolean, d: Record<string, unknown>) => Promise<{ bytes: Buffer | null } & DataReport>;
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -34,32 +46,35 @@ function decodeBase64(text: string, what: string): Buffer {
   return Buffer.from(compact, 'base64');
 }
 
-function data(v: unknown, what: 'key' | 'value'): { bytes: Buffer | null; type: DataType | null } {
-  if (v === undefined || v === null) return { bytes: null, type: null };
+async function data(v: unknown, what: 'key' | 'value', schemas: SchemaData | undefined): Promise<{ bytes: Buffer | null; report: DataReport | null }> {
+  if (v === undefined || v === null) return { bytes: null, report: null };
   if (typeof v !== 'object' || Array.isArray(v)) throw bad(`${what} must be an object {type, data}.`);
   const d = v as Record<string, unknown>;
   const type = typeof d.type === 'string' ? d.type.toUpperCase() : undefined;
-  if (type === undefined) {
-    if ('schema_id' in d || 'schema_version' in d || 'subject' in d || 'schema' in d || 'subject_name_strategy' in d || 'data' in d) {
-      throw bad(`${what}: records with a schema (schema_id, schema_version, subject) are not supported yet; give ${what}.type BINARY, JSON or STRING.`);
-    }
-    throw bad(`${what}.type is required: BINARY, JSON or STRING.`);
+  if (type === undefined || type === 'AVRO' || type === 'JSONSCHEMA' || type === 'PROTOBUF') {
+    if (!schemas) throw bad(`${what}: schema-typed data needs the schema registry, which this broker does not serve (http.schema.registry.enable); use BINARY, JSON or STRING.`);
+    const { bytes, ...report } = await schemas(what === 'key', d);
+    return { bytes, report: { ...report, size: bytes?.length ?? 0 } };
   }
-  if (type === 'AVRO' || type === 'JSONSCHEMA' || type === 'PROTOBUF') throw bad(`${what}.type ${type} needs the schema registry, which this broker does not serve yet; use BINARY, JSON or STRING.`);
-  if (type !== 'BINARY' && type !== 'JSON' && type !== 'STRING') throw bad(`${what}.type must be BINARY, JSON or STRING, not ${String(d.type)}.`);
-  if (d.data === undefined || d.data === null) return { bytes: null, type };
+  if (type !== 'BINARY' && type !== 'JSON' && type !== 'STRING') throw bad(`${what}.type must be BINARY, JSON, STRING, AVRO, JSONSCHEMA or PROTOBUF, not ${String(d.type)}.`);
+  const plain = plainData(d, type, what);
+  return { bytes: plain, report: { type, size: plain?.length ?? 0 } };
+}
+
+function plainData(d: Record<string, unknown>, type: DataType, what: 'key' | 'value'): Buffer | null {
+  if (d.data === undefined || d.data === null) return null;
   if (type === 'BINARY') {
     if (typeof d.data !== 'string') throw bad(`data=${JSON.stringify(d.data)} is not a base64 string.`);
-    return { bytes: decodeBase64(d.data, `data=${d.data}`), type };
+    return decodeBase64(d.data, `data=${d.data}`);
   }
   if (type === 'STRING') {
     if (typeof d.data !== 'string') throw bad(`${what}.data must be a string for type STRING.`);
-    return { bytes: Buffer.from(d.data, 'utf8'), type };
+    return Buffer.from(d.data, 'utf8');
   }
-  return { bytes: Buffer.from(JSON.stringify(d.data), 'utf8'), type };
+  return Buffer.from(JSON.stringify(d.data), 'utf8');
 }
 
-export function parseProduceRecord(body: unknown): ParsedRecord {
+export async function parseProduceRecord(body: unknown, schemas?: SchemaData): Promise<ParsedRecord> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw bad('each record must be a JSON object.');
   const b = body as Record<string, unknown>;
   const record: ProducerRecord = { value: null };
@@ -82,9 +97,9 @@ export function parseProduceRecord(body: unknown): ParsedRecord {
     if (!Number.isFinite(ms) || ms < 0) throw bad(`timestamp must be an ISO 8601 date-time, not ${JSON.stringify(b.timestamp)}.`);
     record.timestamp = ms;
   }
-  const key = data(b.key, 'key');
-  const value = data(b.value, 'value');
+  const key = await data(b.key, 'key', schemas);
+  const value = await data(b.value, 'value', schemas);
   record.key = key.bytes;
   record.value = value.bytes;
-  return { record, keyType: key.type, valueType: value.type };
+  return { record, key: key.report, value: value.report };
 }

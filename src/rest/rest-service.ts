@@ -22,6 +22,7 @@ import type { ClientSessions } from '../http/client-sessions.js';
 import type { HttpApp } from '../http/http-app.js';
 import { HttpError } from '../http/http-error.js';
 import { openApiDocument } from './openapi.js';
+import type { Registry } from '../registry/registry.js';
 import { Links } from './resources.js';
 import { RestError, toRestError } from './rest-errors.js';
 import type { RestRequest } from './rest-request.js';
@@ -63,7 +64,7 @@ export class RestApiService implements HttpApp {
   private readonly router = new ApiRouter<RestRequest>();
   private readonly openApi: string;
 
-  constructor(private readonly sessions: ClientSessions, version = '0.1.0') {
+  constructor(private readonly sessions: ClientSessions, registry?: Registry, version = '0.1.0') {
     this.router.add('GET', '/clusters', async ({ session, links }) => {
       const md = await session.client.withRetries(() => session.client.refreshMetadata([]));
       return links.list('KafkaClusterList', `${links.base}/clusters`, [clusterData(links, md.controllerId)]);
@@ -73,7 +74,7 @@ export class RestApiService implements HttpApp {
     addConfigRoutes(this.router);
     addGroupRoutes(this.router);
     addAclRoutes(this.router);
-    addRecordRoutes(this.router);
+    addRecordRoutes(this.router, registry);
     this.openApi = JSON.stringify(openApiDocument(this.router.all(), version));
   }
 

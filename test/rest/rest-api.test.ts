@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Admin } from '../../src/client/admin/admin.js';
 import { Consumer } from '../../src/client/consumer/index.js';
 import { KafkaClient } from '../../src/client/kafka-client.js';
@@ -198,8 +199,8 @@ describe('REST API v3', () => {
   it('answers concatenated records and batches with a report each', async () => {
     const many = await call('POST', `/clusters/${cluster}/topics/streamed/records`, '{"value":{"type":"STRING","data":"a"}}\n{"partition_id":5,"value":{"type":"STRING","data":"b"}}{"value":{"type":"AVRO","data":"c"}}');
     const reports = many.text.split(/(?<=\})(?=\{)/).map((t) => JSON.parse(t) as { error_code: number; message?: string });
-    assert.deepEqual(reports.map((r) => r.error_code), [200, 40402, 400]);
-    assert.match(reports[2]!.message!, /needs the schema registry/);
+    assert.deepEqual(reports.map((r) => r.error_code), [200, 40402, 40401]);
+    assert.match(reports[2]!.message!, /Subject 'streamed-value' not found/);
     const batch = await call('POST', `/clusters/${cluster}/topics/streamed/records:batch`, { entries: [{ id: 'a', value: { type: 'STRING', data: 'x' } }, { id: 'b', value: { type: 'JSON' , data: [1, 2] } }, { id: 'c', headers: [{ name: 'h', value: 'not base64!' }] }] });
     assert.equal(batch.status, 207);
     assert.deepEqual(batch.body.successes.map((s: { id: string; value: { type: string; size: number } }) => [s.id, s.value]), [['a', { type: 'STRING', size: 1 }], ['b', { type: 'JSON', size: 5 }]]);
@@ -214,8 +215,9 @@ describe('REST API v3', () => {
       ['POST', records, '', {}, 422, 422, /Request body is empty/],
       ['POST', records, '{"value":', {}, 400, 400, /ended inside a JSON object/],
       ['POST', records, '[1]', {}, 400, 400, /expected a JSON object/],
-      ['POST', records, { value: { data: 'x' } }, {}, 400, 400, /schema/],
-      ['POST', records, { value: { type: 'XML', data: 'x' } }, {}, 400, 400, /must be BINARY, JSON or STRING/],
+      ['POST', records, { value: { data: 'x' } }, {}, 404, 40401, /Subject 'streamed-value' not found/],
+      ['POST', records, { value: { schema_id: 999, data: 'x' } }, {}, 404, 40403, /Schema not found/],
+      ['POST', records, { value: { type: 'XML', data: 'x' } }, {}, 400, 400, /must be BINARY, JSON, STRING, AVRO, JSONSCHEMA or PROTOBUF/],
       ['POST', records, { timestamp: 'yesterday', value: null }, {}, 400, 400, /ISO 8601/],
       ['POST', records, { partition_id: -1, value: null }, {}, 400, 400, /partition_id/],
       ['POST', `/clusters/${cluster}/topics`, { partitions_count: 1 }, {}, 400, 400, /'topic_name' is required/],
@@ -233,6 +235,32 @@ describe('REST API v3', () => {
     }
     const plain = await fetch(`${base}${records}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"value":null}' });
     assert.deepEqual([plain.status, ((await plain.json()) as { error_code: number }).error_code], [415, 415]);
+  });
+
+  it('produces schema-typed values through the registry, as in the documented examples', async () => {
+    await admin.createTopics([{ name: 'typed', numPartitions: 1, replicationFactor: 1 }]);
+    const records = `/clusters/${cluster}/topics/typed/records`;
+    const raw = await call('POST', records, '{"key":{"type":"BINARY","data":"Zm9vYmFy"},"value":{"type":"AVRO","subject":"typed-value","schema":"{\\"type\\":\\"string\\"}","data":"foobar"}}');
+    assert.equal(raw.body.error_code, 200, raw.text);
+    assert.deepEqual(raw.body.value, { type: 'AVRO', subject: 'typed-value', schema_id: 1, schema_version: 1, size: 12 });
+    const schemaRegistry = new SchemaRegistry({ host: base.replace('/v3', '') });
+    const { id } = await schemaRegistry.register({ type: SchemaType.AVRO, schema: JSON.stringify({ type: 'record', name: 'Sale', fields: [{ name: 'sku', type: 'string' }, { name: 'qty', type: 'int' }] }) }, { subject: 'sales-value' });
+    const byId = await call('POST', records, { value: { subject: 'sales-value', schema_id: id, data: { sku: 'A', qty: 2 } } });
+    assert.deepEqual([byId.body.error_code, byId.body.value.schema_id], [200, id]);
+    const latest = await call('POST', records, { value: { subject: 'sales-value', data: { sku: 'B', qty: 3 } } });
+    assert.deepEqual([latest.body.error_code, latest.body.value.schema_version], [200, 1]);
+    const wrongData = await call('POST', records, { value: { subject: 'sales-value', data: { sku: 'C' } } });
+    assert.deepEqual([wrongData.body.error_code], [400]);
+    assert.match(wrongData.body.message, /does not match Avro schema/);
+    const json = await call('POST', records, { value: { type: 'JSONSCHEMA', subject: 'typed-json', schema: '{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]}', data: { n: 7 } } });
+    assert.equal(json.body.error_code, 200, json.text);
+    const badJson = await call('POST', records, { value: { type: 'JSONSCHEMA', subject: 'typed-json', data: { n: 'seven' } } });
+    assert.match(badJson.body.message, /does not match JSON schema/);
+    const proto = await call('POST', records, { value: { type: 'PROTOBUF', subject: 'typed-proto', schema: 'syntax = "proto3"; package shop; message Point { int32 x = 1; int32 y = 2; }', data: { x: 3, y: 4 } } });
+    assert.equal(proto.body.error_code, 200, proto.text);
+    const values = (await readAll('typed', 5)).map((r) => r.value!);
+    const decoded = await Promise.all(values.map((v) => schemaRegistry.decode(v)));
+    assert.deepEqual(JSON.parse(JSON.stringify(decoded)), ['foobar', { sku: 'A', qty: 2 }, { sku: 'B', qty: 3 }, { n: 7 }, { x: 3, y: 4 }]);
   });
 
   it('shows consumer groups with lag per partition and a summary', async () => {

@@ -15,7 +15,9 @@ import type { TopicInfo } from '../../client/kafka-client.js';
 import { STREAMED, type ApiRouter } from '../../http/api-router.js';
 import { badRequest } from '../../http/http-error.js';
 import { ConcatenatedJson, ConcatenatedJsonError } from '../concatenated-json.js';
-import { parseProduceRecord } from '../produce-record.js';
+import { parseProduceRecord, type ParsedRecord, type SchemaData } from '../produce-record.js';
+import { SchemaSerializer } from '../schema-serializer.js';
+import type { Registry } from '../../registry/registry.js';
 import { RestError, toRestError } from '../rest-errors.js';
 import type { RestRequest } from '../rest-request.js';
 import { topicOr404 } from './topic-routes.js';
@@ -30,12 +32,12 @@ function failed(e: unknown): Result {
 
 /**
  * Produces the records that arrived together in one producer call (they batch), answering a
- * result per record in order; a record that does not parse fails alone.
+ * result per record in order; a record that does not parse (or serialize) fails alone.
  */
-function produceMany(req: RestRequest, producer: Producer, topic: TopicInfo, bodies: readonly unknown[]): Promise<Result>[] {
-  const parsed = bodies.map((body) => {
+function produceMany(req: RestRequest, producer: Producer, topic: TopicInfo, bodies: readonly unknown[], schemas: SchemaData | undefined): Promise<Result>[] {
+  const parsed = Promise.all(bodies.map(async (body): Promise<ParsedRecord | Result> => {
     try {
-      const p = parseProduceRecord(body);
+      const p = await parseProduceRecord(body, schemas);
       if (p.record.partition !== undefined && !topic.partitions.some((x) => x.partition === p.record.partition)) {
         throw new RestError(404, 40402, `Partition ${p.record.partition} of topic ${topic.name} not found.`);
       }
@@ -44,33 +46,40 @@ function produceMany(req: RestRequest, producer: Producer, topic: TopicInfo, bod
     } catch (e) {
       return failed(e);
     }
+  }));
+  const sent = parsed.then((all) => {
+    const valid = all.filter((p): p is ParsedRecord => 'record' in p);
+    return { all, metas: valid.length > 0 ? producer.send(topic.name, valid.map((p) => p.record)) : Promise.resolve([]) };
   });
-  const valid = parsed.filter((p): p is ReturnType<typeof parseProduceRecord> => 'record' in p);
-  const sent = valid.length > 0 ? producer.send(topic.name, valid.map((p) => p.record)) : Promise.resolve([]);
-  const size = (b: unknown) => (b === null || b === undefined ? 0 : (b as Buffer).length);
-  let next = 0;
-  return parsed.map((p) => {
-    if (!('record' in p)) return Promise.resolve(p);
-    const index = next++;
-    return sent.then((metas) => {
-      const meta = metas[index]!;
-      const { record, keyType, valueType } = p;
+  return bodies.map((_, i) => sent.then(async ({ all, metas }) => {
+    const p = all[i]!;
+    if (!('record' in p)) return p;
+    const index = all.slice(0, i).filter((x) => 'record' in x).length;
+    try {
+      const meta = (await metas)[index]!;
       return {
         status: 200,
         report: {
           error_code: 200, cluster_id: req.links.clusterId, topic_name: topic.name, partition_id: meta.partition, offset: meta.offset,
-          timestamp: new Date(record.timestamp!).toISOString().replace('.000Z', 'Z'),
-          key: keyType ? { type: keyType, size: size(record.key) } : null,
-          value: valueType ? { type: valueType, size: size(record.value) } : null,
+          timestamp: new Date(p.record.timestamp!).toISOString().replace('.000Z', 'Z'),
+          key: p.key, value: p.value,
         },
       };
-    }, failed);
-  });
+    } catch (e) {
+      return failed(e);
+    }
+  }));
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-export function addRecordRoutes(router: ApiRouter<RestRequest>): void {
+export function addRecordRoutes(router: ApiRouter<RestRequest>, registry?: Registry): void {
+  const schemasFor = (req: RestRequest, topic: string): SchemaData | undefined => {
+    if (!registry) return undefined;
+    const serializer = new SchemaSerializer(registry, req.session);
+    return (isKey, d) => serializer.serialize(topic, isKey, d);
+  };
+
   router.add('POST', '/clusters/:cluster/topics/:topic/records', async (req) => {
     const topic = await topicOr404(req, req.params.topic!);
     const producer = await req.session.producer();
@@ -91,7 +100,7 @@ export function addRecordRoutes(router: ApiRouter<RestRequest>): void {
       for await (const chunk of req.req) {
         const values = parser.push(chunk as Buffer);
         if (values.length === 0) continue;
-        const group = produceMany(req, producer, topic, values);
+        const group = produceMany(req, producer, topic, values, schemasFor(req, topic.name));
         results.push(...group);
         if (streaming) emit(group);
       }
@@ -128,7 +137,7 @@ export function addRecordRoutes(router: ApiRouter<RestRequest>): void {
       ids.add(id);
     }
     const producer = await req.session.producer();
-    const results = produceMany(req, producer, topic, b.entries);
+    const results = produceMany(req, producer, topic, b.entries, schemasFor(req, topic.name));
     const done = await Promise.all(b.entries.map(async (e: { id: string }, i: number) => ({ id: e.id, ...(await results[i]!) })));
     return {
       status: 207,
