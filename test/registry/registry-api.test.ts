@@ -101,6 +101,24 @@ describe('schema registry', () => {
     assert.equal(plain.status, 415);
   });
 
+  it('registers schemas that reference others, and says who references them', async () => {
+    const send = async (method: string, path: string, body: unknown) => {
+      const res = await fetch(`${url}${path}`, { method, headers: { 'content-type': SR }, body: JSON.stringify(body) });
+      return { status: res.status, body: await res.json() as Record<string, unknown> };
+    };
+    const address = { type: 'record', name: 'Address', namespace: 'shop', fields: [{ name: 'city', type: 'string' }] };
+    const customer = { type: 'record', name: 'Customer', namespace: 'shop', fields: [{ name: 'name', type: 'string' }, { name: 'address', type: 'shop.Address' }] };
+    const a = await send('POST', '/subjects/address/versions', { schema: JSON.stringify(address) });
+    const withoutRef = await send('POST', '/subjects/customer/versions', { schema: JSON.stringify(customer) });
+    assert.deepEqual([withoutRef.status, withoutRef.body.error_code], [422, 42201]);
+    const references = [{ name: 'shop.Address', subject: 'address', version: 1 }];
+    const c = await send('POST', '/subjects/customer/versions', { schema: JSON.stringify(customer), references });
+    assert.equal(c.status, 200);
+    assert.deepEqual((await curl('GET', `/schemas/ids/${c.body.id as number}`)).body, { references, schema: JSON.stringify(customer) });
+    assert.deepEqual((await curl('GET', '/subjects/address/versions/1/referencedby')).body, [c.body.id]);
+    assert.notEqual(a.body.id, c.body.id);
+  });
+
   it('READONLY mode refuses registrations', async () => {
     assert.deepEqual((await curl('PUT', '/mode/locked', '{"mode": "READONLY"}')).body, { mode: 'READONLY' });
     const r = await curl('POST', '/subjects/locked/versions', '{"schema": "\\"string\\""}');
