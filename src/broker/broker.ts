@@ -178,10 +178,12 @@ export class Broker {
       ...(consoleOn ? [new ConsoleService({ brokerId: nodeId, sessions, traffic: () => ({ ...metrics.totals }), registry: config.bool('http.schema.registry.enable') ? registry : undefined })] : []),
       ...(config.bool('http.rest.enable') ? [new RestApiService(sessions, config.bool('http.schema.registry.enable') ? registry : undefined)] : []),
       ...(config.bool('http.schema.registry.enable') ? [schemaRegistry(sessions, registry)] : []),
-      new QueryService(sessions, config.bool('http.schema.registry.enable') ? registry : undefined),
+      new QueryService(sessions, config.bool('http.schema.registry.enable') ? registry : undefined, { nodeId, brokers: () => metadata.brokers() }),
     ];
     const http = new HttpServer(metrics, () => state, { apps, sessions, browserHome: consoleOn ? '/ui/' : undefined });
     await http.listen(parseHttpListeners(config.list('http.listeners') ?? []));
+    const httpAt = http.bound[0];
+    if (httpAt) self.http = `http://${httpAt.host === '0.0.0.0' || httpAt.host === '::' || httpAt.host === '' ? self.host : httpAt.host.includes(':') ? `[${httpAt.host}]` : httpAt.host}:${httpAt.port}`;
     server.serve(services);
     await metadata.register();
     state = { ready: true };

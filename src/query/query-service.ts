@@ -10,6 +10,13 @@
  * `{error_code, message}` with an HTTP status; an error later is a last line `{"error": ...}`.
  * The scan runs as the caller's Kafka client (READ on the topic).
  *
+ * In a cluster each partition is evaluated on its leader, where the data is: the broker asked
+ * sends that partition's part of the query to the leader's HTTP listener (registered with the
+ * broker in the metadata store), with the caller's credentials, and passes on the matches it
+ * streams back; only when the leader has no HTTP listener (or cannot be reached) does it scan the
+ * partition itself through Fetch. A forwarded query is marked and never forwarded again. The last
+ * line's `evaluatedBy` lists the brokers that scanned.
+ *
  * Contract: owned by the broker's HttpServer.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -42,8 +49,45 @@ function line(r: ScannedRecord, decode: (v: Buffer) => unknown): string {
   })}\n`;
 }
 
+export interface QueryCluster {
+  nodeId: number;
+  /** The cluster's brokers, with their HTTP listeners. */
+  brokers(): readonly { nodeId: number; http?: string }[];
+}
+
+/** Set on a query one broker sends another: evaluate it here, do not send it on. */
+const FORWARDED = 'x-gregor-query-forwarded';
+
+type Stats = Awaited<ReturnType<typeof scanTopic>> & { evaluatedBy: number[] };
+
+function merge(into: Stats, s: Partial<Stats>, by: number): void {
+  for (const k of ['batchesRead', 'batchesSkipped', 'recordsScanned', 'bytesScanned', 'matched'] as const) into[k] += s[k] ?? 0;
+  if (!into.evaluatedBy.includes(by)) into.evaluatedBy.push(by);
+}
+
+/** Streams the matches of a forwarded query into `write`; its counts, or throws its error. */
+async function forward(url: string, authorization: string | undefined, write: (line: string) => Promise<void>): Promise<Partial<Stats>> {
+  const res = await fetch(url, { headers: { [FORWARDED]: '1', ...(authorization ? { authorization } : {}) } });
+  if (!res.ok) throw new HttpError(res.status, ((await res.json().catch(() => ({}))) as { message?: string }).message ?? `the leader answered ${res.status}`);
+  let rest = '';
+  let stats: Partial<Stats> | undefined;
+  for await (const chunk of res.body!) {
+    rest += Buffer.from(chunk as Uint8Array).toString('utf8');
+    let nl: number;
+    while ((nl = rest.indexOf('\n')) >= 0) {
+      const text = rest.slice(0, nl + 1);
+      rest = rest.slice(nl + 1);
+      if (text.startsWith('{"done":')) stats = JSON.parse(text) as Partial<Stats>;
+      else if (text.startsWith('{"error":')) throw new Error((JSON.parse(text) as { error: string }).error);
+      else await write(text);
+    }
+  }
+  if (!stats) throw new Error('the leader ended the query without its counts');
+  return stats;
+}
+
 export class QueryService implements HttpApp {
-  constructor(private readonly sessions: ClientSessions, private readonly registry?: Registry) {}
+  constructor(private readonly sessions: ClientSessions, private readonly registry?: Registry, private readonly cluster?: QueryCluster) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<boolean> {
     const m = /^\/query\/topics\/([^/]+)$/.exec(path);
@@ -76,16 +120,45 @@ export class QueryService implements HttpApp {
       const started = Date.now();
       res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
       streaming = true;
-      const stats = await scanTopic(session.client, session.admin, topic.name, { ...spec.range, partitions: spec.range.partitions ?? all }, {
-        filter: spec.filter, jsonOf, limit: spec.limit, cancelled: () => closed,
-      }, async (r) => {
-        if (!res.write(line(r, jsonOf))) {
+      const write = async (text: string) => {
+        if (!res.write(text)) {
           await new Promise<void>((resolve) => {
             res.once('drain', resolve);
             res.once('close', resolve);
           });
         }
-      });
+      };
+      const self = this.cluster?.nodeId ?? -1;
+      const forwarded = req.headers[FORWARDED] !== undefined;
+      const stats: Stats = { partitions: 0, batchesRead: 0, batchesSkipped: 0, recordsScanned: 0, bytesScanned: 0, matched: 0, evaluatedBy: [] };
+      for (const partition of spec.range.partitions ?? all) {
+        const limit = spec.limit - stats.matched;
+        if (limit <= 0 || closed) break;
+        stats.partitions++;
+        const leader = topic.partitions.find((p) => p.partition === partition)?.leader ?? -1;
+        const leaderHttp = !forwarded && leader >= 0 && leader !== self ? this.cluster?.brokers().find((b) => b.nodeId === leader)?.http : undefined;
+        if (leaderHttp) {
+          const q = new URLSearchParams(query);
+          q.set('partitions', String(partition));
+          q.set('limit', String(limit));
+          let passed = 0;
+          try {
+            merge(stats, await forward(`${leaderHttp}/query/topics/${encodeURIComponent(topic.name)}?${q}`, req.headers.authorization, (text) => {
+              passed++;
+              return write(text);
+            }), leader);
+            continue;
+          } catch (e) {
+            // the leader could not be asked (gone, or no longer serving queries): scan from here,
+            // unless it had started answering (its matches are out; more would repeat them)
+            if ((e instanceof HttpError && e.status < 500) || passed > 0) throw e;
+          }
+        }
+        const s = await scanTopic(session.client, session.admin, topic.name, { ...spec.range, partitions: [partition] }, {
+          filter: spec.filter, jsonOf, limit, cancelled: () => closed,
+        }, (r) => write(line(r, jsonOf)));
+        merge(stats, s, self);
+      }
       res.end(`${JSON.stringify({ done: true, ...stats, elapsedMs: Date.now() - started })}\n`);
     } catch (e) {
       const err = toHttpError(e);

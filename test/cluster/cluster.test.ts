@@ -36,13 +36,14 @@ function javaHash(s: string): number {
 describe('a three-broker cluster on etcd', { skip: missing ?? false }, () => {
   let cluster: TestCluster;
   let consoleUrl = '';
+  let httpPorts: number[] = [];
 
   before(async () => {
-    const httpPort = await freePort();
-    consoleUrl = `http://127.0.0.1:${httpPort}/ui/api`;
+    httpPorts = [await freePort(), await freePort(), await freePort()];
+    consoleUrl = `http://127.0.0.1:${httpPorts[2]}/ui/api`;
     cluster = await startTestCluster(3, (id) => ({
       'leader.imbalance.check.interval.seconds': '1',
-      ...(id === 2 ? { 'http.listeners': `http://127.0.0.1:${httpPort}` } : {}),
+      'http.listeners': `http://127.0.0.1:${httpPorts[id]}`,
     }));
   });
   after(async () => {
@@ -97,6 +98,19 @@ describe('a three-broker cluster on etcd', { skip: missing ?? false }, () => {
       const read = await get(`/topics/spread/messages?partitions=${p.partition}&value=via%20console`);
       assert.deepEqual(read.records.map((r: { value: { text: string } }) => r.value.text), [`via console to ${p.partition}`]);
     }
+  });
+
+  it('a query asked of one broker is evaluated on each partition\'s leader, where the data is', async () => {
+    await createTopic('queried', 6, 0);
+    const producer = await connectedProducer(cluster.brokers[0]!.bootstrap);
+    await producer.send({ topic: 'queried', messages: Array.from({ length: 60 }, (_, n) => ({ key: `k${n}`, value: JSON.stringify({ n }), partition: n % 6 })) });
+    await producer.disconnect();
+    const text = await (await fetch(`http://127.0.0.1:${httpPorts[2]}/query/topics/queried?where=${encodeURIComponent('n >= 30')}`)).text();
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { value?: string; done?: boolean; evaluatedBy?: number[]; recordsScanned?: number });
+    const done = lines.pop()!;
+    assert.deepEqual(lines.map((l) => (JSON.parse(l.value!) as { n: number }).n).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i + 30));
+    assert.deepEqual([...done.evaluatedBy!].sort(), [...new Set(await leaders('queried'))].sort());
+    assert.equal(done.recordsScanned, 60);
   });
 
   it('a broker refuses produce and fetch for partitions it does not lead with NOT_LEADER_OR_FOLLOWER, and takes them where it leads', async () => {

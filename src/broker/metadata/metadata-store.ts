@@ -53,6 +53,8 @@ export interface BrokerEndpoint {
   rack: string | null;
   /** Every advertised listener, by name (Metadata answers with the client's own listener). */
   listeners?: ListenerEndpoint[];
+  /** The broker's HTTP listener (http://host:port), where other brokers send it topic queries. */
+  http?: string;
 }
 
 /** What changed in the view (announced after the view has changed). */
