@@ -12,6 +12,7 @@ import { metricSources } from './metrics/metric-sources.js';
 import { ConsoleService } from '../console/server/console-service.js';
 import { ClientSessions } from '../http/client-sessions.js';
 import { RestApiService } from '../rest/rest-service.js';
+import { ConsumerInstances } from '../rest/v2/consumer-instances.js';
 import { Registry, schemaRegistry, schemasLog } from '../registry/index.js';
 import { QueryService } from '../query/query-service.js';
 import { KafkaClient } from '../client/kafka-client.js';
@@ -176,7 +177,10 @@ export class Broker {
     const consoleOn = config.bool('http.console.enable');
     const apps: HttpApp[] = [
       ...(consoleOn ? [new ConsoleService({ brokerId: nodeId, sessions, traffic: () => ({ ...metrics.totals }), registry: config.bool('http.schema.registry.enable') ? registry : undefined })] : []),
-      ...(config.bool('http.rest.enable') ? [new RestApiService(sessions, config.bool('http.schema.registry.enable') ? registry : undefined)] : []),
+      ...(config.bool('http.rest.enable') ? [
+        new RestApiService(sessions, config.bool('http.schema.registry.enable') ? registry : undefined),
+        new ConsumerInstances(sessions, config.bool('http.schema.registry.enable') ? registry : undefined),
+      ] : []),
       ...(config.bool('http.schema.registry.enable') ? [schemaRegistry(sessions, registry)] : []),
       new QueryService(sessions, config.bool('http.schema.registry.enable') ? registry : undefined, { nodeId, brokers: () => metadata.brokers() }),
     ];
