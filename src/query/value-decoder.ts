@@ -2,7 +2,9 @@
  * Values as JSON for a query's predicates: a value in the schema registry's wire format (magic
  * byte 0, a 4-byte schema id, then the payload) is decoded with its schema — Avro through avsc,
  * Protobuf through protobufjs (after the message-index path Confluent's serializers write), JSON
- * Schema as the JSON it is — and any other value is parsed as JSON text when it is some.
+ * Schema as the JSON it is — and any other value is parsed as JSON text when it is some. A
+ * Protobuf payload without the index path (as some serializers write it) is read as the schema's
+ * first message.
  *
  * Contract: one per query; schemas are parsed once each.
  */
@@ -80,8 +82,17 @@ export function registryJsonOf(registry: Registry | undefined): JsonOf {
     try {
       if (schema.type === 'AVRO') return plain((schema as unknown as AvroSchema).avroType.fromBuffer(payload));
       if (schema.type === 'JSON') return JSON.parse(payload.toString('utf8'));
-      const [type, start] = protobufMessage(schema as unknown as ProtobufSchema & { text: string }, payload);
-      return plain(type.toObject(type.decode(payload.subarray(start)), { longs: String, enums: String, bytes: String, defaults: true }));
+      const pb = schema as unknown as ProtobufSchema & { text: string };
+      const options = { longs: String, enums: String, bytes: String, defaults: true };
+      try {
+        const [type, start] = protobufMessage(pb, payload);
+        return plain(type.toObject(type.decode(payload.subarray(start)), options));
+      } catch {
+        // some serializers (@kafkajs/confluent-schema-registry) write no message-index path: the
+        // payload is the first message
+        const [first] = protobufMessage(pb, Buffer.from([0]));
+        return plain(first.toObject(first.decode(payload), options));
+      }
     } catch {
       return undefined;
     }

@@ -113,6 +113,24 @@ describe('a three-broker cluster on etcd', { skip: missing ?? false }, () => {
     assert.equal(done.recordsScanned, 60);
   });
 
+  it('the schema registry is one registry across the brokers: concurrent registrations get distinct ids that every broker serves', async () => {
+    const register = async (broker: number, subject: string, schema: object) => {
+      const res = await fetch(`http://127.0.0.1:${httpPorts[broker]}/subjects/${subject}/versions`, { method: 'POST', headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' }, body: JSON.stringify({ schema: JSON.stringify(schema) }) });
+      return ((await res.json()) as { id: number }).id;
+    };
+    const record = (name: string) => ({ type: 'record', name, fields: [{ name: 'v', type: 'int' }] });
+    const ids = await Promise.all([register(0, 'alpha-value', record('Alpha')), register(1, 'beta-value', record('Beta')), register(2, 'gamma-value', record('Gamma'))]);
+    assert.equal(new Set(ids).size, 3, `distinct ids ${ids}`);
+    for (const broker of [0, 1, 2]) {
+      const subjects = await (await fetch(`http://127.0.0.1:${httpPorts[broker]}/subjects`)).json();
+      assert.deepEqual(subjects, ['alpha-value', 'beta-value', 'gamma-value'], `broker ${broker}`);
+      const beta = await (await fetch(`http://127.0.0.1:${httpPorts[broker]}/schemas/ids/${ids[1]}`)).json() as { schema: string };
+      assert.deepEqual(JSON.parse(beta.schema), record('Beta'));
+    }
+    const md = await cluster.metadata(0);
+    assert.equal(md.topics.find((t) => t.name === '_schemas')?.partitions[0]?.replicaNodes.length, 3, '_schemas is replicated on all three');
+  });
+
   it('a broker refuses produce and fetch for partitions it does not lead with NOT_LEADER_OR_FOLLOWER, and takes them where it leads', async () => {
     const byPartition = await leaders('spread');
     const partition = byPartition.findIndex((l) => l !== 0);

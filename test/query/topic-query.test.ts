@@ -114,6 +114,24 @@ describe('topic queries', () => {
     assert.deepEqual(lines.map((l) => [l.value!.sku, l.valueSchemaId]), [['B', id], ['C', id]]);
   });
 
+  it('decodes Protobuf and JSON Schema values through the registry too', async () => {
+    const registry = new SchemaRegistry({ host: http });
+    const proto = await registry.register({ type: SchemaType.PROTOBUF, schema: 'syntax = "proto3"; package geo; message Point { int32 x = 1; int32 y = 2; }' }, { subject: 'points-value' });
+    const json = await registry.register({ type: SchemaType.JSON, schema: JSON.stringify({ type: 'object', properties: { x: { type: 'integer' } } }) }, { subject: 'points-json-value' });
+    await new Admin(client).createTopics([{ name: 'points', numPartitions: 1, replicationFactor: 1 }]);
+    const producer = new Producer(client, { lingerMs: 0 });
+    await producer.send('points', [
+      { value: await registry.encode(proto.id, { x: 1, y: 2 }) },
+      { value: await registry.encode(proto.id, { x: 7, y: 8 }) },
+      { value: await registry.encode(json.id, { x: 9 }) },
+    ]);
+    await producer.close();
+    const res = await fetch(`${http}/query/topics/points?where=${encodeURIComponent('x > 5')}`);
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { value?: { x: number }; valueSchemaId?: number });
+    lines.pop();
+    assert.deepEqual(lines.map((l) => [l.value!.x, l.valueSchemaId]), [[7, proto.id], [9, json.id]]);
+  });
+
   it('answers bad queries with what to fix', async () => {
     const cases: [string, RegExp][] = [
       ['keyRegex=(', /keyRegex '\(' is not a regular expression/],
