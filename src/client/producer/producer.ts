@@ -34,141 +34,21 @@ import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { ProduceRequestTopicProduceData } from '../../protocol/generated/messages/ProduceRequest.js';
 import type { ProduceResponsePartitionProduceResponse } from '../../protocol/generated/messages/ProduceResponse.js';
 import { CompressionType } from '../../protocol/compression/index.js';
-import { buildRecordBatch, type RecordInput } from '../../protocol/records/batch-builder.js';
+import { buildRecordBatch } from '../../protocol/records/batch-builder.js';
 import { call, isRetriable } from '../admin/requests.js';
 import { ClientError } from '../client-error.js';
 import type { KafkaClient, TopicInfo } from '../kafka-client.js';
 import { DefaultPartitioner, type Partitioner } from '../partitioner.js';
 import { normaliseRecord, type ProducerRecord } from './records.js';
+import { COMPRESSION, type ProducerOptions, type RecordMetadata } from './producer-options.js';
+import { openBatch, PartitionState, ProducerBatch, SendCall } from './producer-batches.js';
 
 export type { ProducerRecord, HeaderValue } from './records.js';
 
-/** -1 / 'all', 0 or 1; any other number is refused at construction. */
-export type Acks = -1 | 0 | 1 | 'all' | number;
-export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+export type { Acks, CompressionName, ProducerOptions, RecordMetadata } from './producer-options.js';
 
-export interface ProducerOptions {
-  /** -1 / 'all' (default): every in-sync replica; 1: the leader; 0: no acknowledgement. */
-  acks?: Acks;
-  compression?: CompressionName;
-  /** How long a batch waits for more records before it is sent (default 5). */
-  lingerMs?: number;
-  /** A batch is sent once its records reach this many bytes (default 16384). */
-  batchSize?: number;
-  /** Exactly-once per partition through producer ids and sequence numbers (needs acks -1). */
-  idempotent?: boolean;
-  /** Delivery timeout of a record, and the Produce request's timeout (default 30000). */
-  timeoutMs?: number;
-  partitioner?: Partitioner;
-  /** Create missing topics through Metadata (default true; the broker decides). */
-  allowAutoTopicCreation?: boolean;
-  /** First retry backoff (doubles per attempt, capped at 1 s); defaults to the client's. */
-  retryBackoffMs?: number;
-}
-
-export interface RecordMetadata {
-  topic: string;
-  partition: number;
-  /** -1 with acks=0 (and for duplicates the broker no longer knows the offset of). */
-  offset: number;
-}
-
-const COMPRESSION: Record<CompressionName, CompressionType> = {
-  none: CompressionType.None,
-  gzip: CompressionType.Gzip,
-  snappy: CompressionType.Snappy,
-  lz4: CompressionType.Lz4,
-  zstd: CompressionType.Zstd,
-};
-
-/** Kafka's batch header plus the v2 format's per-batch bytes, for the size estimate. */
-const BATCH_OVERHEAD = 61;
 const MAX_BACKOFF_MS = 1000;
 const INT32_MAX = 0x7fffffff;
-
-/** One send() call: its records' results, filled in as their batches complete. */
-class SendCall {
-  readonly results: RecordMetadata[];
-  private remaining: number;
-  private settled = false;
-  readonly promise: Promise<RecordMetadata[]>;
-  private resolveFn!: (r: RecordMetadata[]) => void;
-  private rejectFn!: (e: Error) => void;
-
-  constructor(readonly topic: string, count: number) {
-    this.results = new Array<RecordMetadata>(count);
-    this.remaining = count;
-    this.promise = new Promise((resolve, reject) => {
-      this.resolveFn = resolve;
-      this.rejectFn = reject;
-    });
-    // The caller may never see this promise (send() failed before returning it): never unhandled.
-    this.promise.catch(() => undefined);
-  }
-
-  fill(index: number, partition: number, offset: number): void {
-    this.results[index] = { topic: this.topic, partition, offset };
-    if (--this.remaining === 0 && !this.settled) {
-      this.settled = true;
-      this.resolveFn(this.results);
-    }
-  }
-
-  fail(error: Error): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.rejectFn(error);
-  }
-}
-
-interface BatchEntry {
-  call: SendCall;
-  index: number;
-}
-
-class ProducerBatch {
-  readonly records: RecordInput[] = [];
-  readonly entries: BatchEntry[] = [];
-  size = BATCH_OVERHEAD;
-  /** Full, or taken for sending: no more records go in. */
-  closed = false;
-  /** The encoded batch, built on first send and re-sent unchanged by retries. */
-  bytes: Buffer | undefined;
-  baseSequence = -1;
-  /** The producer id generation the bytes were built for (idempotence). */
-  pidGeneration = -1;
-  attempts = 0;
-  retryAt = 0;
-  private resolveDone!: () => void;
-  readonly done = new Promise<void>((resolve) => { this.resolveDone = resolve; });
-
-  constructor(
-    readonly topic: string,
-    readonly partition: number,
-    readonly createdAt: number,
-    readonly deadline: number,
-  ) {}
-
-  complete(baseOffset: number): void {
-    for (let i = 0; i < this.entries.length; i++) {
-      const e = this.entries[i]!;
-      e.call.fill(e.index, this.partition, baseOffset < 0 ? -1 : baseOffset + i);
-    }
-    this.resolveDone();
-  }
-
-  fail(error: Error): void {
-    for (const e of this.entries) e.call.fail(error);
-    this.resolveDone();
-  }
-}
-
-class PartitionState {
-  readonly batches: ProducerBatch[] = [];
-  inFlight = false;
-  nextSequence = 0;
-  constructor(readonly topic: string, readonly partition: number) {}
-}
 
 export class Producer {
   private readonly acks: -1 | 0 | 1;
@@ -589,11 +469,6 @@ export class Producer {
 export function incrementSequence(sequence: number, increment: number): number {
   if (sequence > INT32_MAX - increment) return increment - (INT32_MAX - sequence) - 1;
   return sequence + increment;
-}
-
-function openBatch(state: PartitionState): ProducerBatch | undefined {
-  const last = state.batches[state.batches.length - 1];
-  return last && !last.closed ? last : undefined;
 }
 
 function checkPartition(partition: number, numPartitions: number): void {

@@ -31,7 +31,7 @@ describe('client quotas', () => {
     await server?.stop();
   });
 
-  const produce = (raw: RawClient, batch: Buffer) => raw.request(ApiKey.Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: 'q', partitionData: [{ index: 0, records: batch }] }] });
+  const produce = (raw: RawClient, batch: Buffer) => raw.request(ApiKey.Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: 'q', partitionData: [{ index: 0, records: batch }] }] }, 15_000); // a loaded disk may hold a write for seconds
 
   it('kafka-configs sets and lists quotas of clients, users and defaults', async () => {
     const set = await gregor(['kafka-configs', '--bootstrap-server', server.bootstrap, '--alter', '--entity-type', 'clients', '--entity-name', 'gregor-raw-test', '--add-config', 'producer_byte_rate=50000']);
