@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../support/clients/broker-process.js';
 
 const bin = resolve(fileURLToPath(new URL('../../../bin/gregor.js', import.meta.url)));
 
@@ -27,8 +28,9 @@ function canConnect(port: number): Promise<boolean> {
 
 test('serve starts in well under a second and stops cleanly on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gregor-serve-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const httpPort = port + 1;
+  // free ports from the system: a random pick could land on a port another process holds
+  const port = await freePort();
+  const httpPort = await freePort();
   const started = Date.now();
   const child = spawn(process.execPath, [bin, 'serve', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${dir}`,
     '--override', `http.listeners=http://127.0.0.1:${httpPort}`, '--log-format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
