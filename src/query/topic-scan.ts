@@ -15,6 +15,7 @@
 import type { Admin } from '../client/admin/index.js';
 import { Fetcher, READ_UNCOMMITTED } from '../client/consumer/fetcher.js';
 import type { KafkaClient } from '../client/kafka-client.js';
+import type { ConsumerRecord } from '../client/consumer/types.js';
 import { ClientError } from '../client/client-error.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { batchesIn } from '../protocol/records/batch-iterator.js';
@@ -31,14 +32,8 @@ export interface ScanRange {
   toTime?: number;
 }
 
-export interface ScannedRecord {
-  partition: number;
-  offset: number;
-  timestamp: number;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: [string, Buffer | null][];
-}
+/** A record as a consumer sees it, the topic aside (a scan reads one). */
+export type ScannedRecord = Omit<ConsumerRecord, 'topic'>;
 
 export interface ScanStats {
   partitions: number;

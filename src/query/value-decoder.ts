@@ -39,7 +39,16 @@ function readZigzagVarint(buf: Buffer, at: number): [number, number] {
 }
 
 /** The message a Confluent Protobuf payload names by its index path, and where the message starts. */
-function protobufMessage(schema: ProtobufSchema & { text: string }, payload: Buffer): [protobuf.Type, number] {
+/** The namespace of a Protobuf schema's own messages, in declaration order (parsed once per schema). */
+function messageScope(text: string): protobuf.NamespaceBase {
+  let scope: protobuf.NamespaceBase = protobuf.parse(text, { keepCase: true }).root;
+  while (!(scope instanceof protobuf.Type) && scope.nestedArray.length === 1 && !(scope.nestedArray[0] instanceof protobuf.Type)) scope = scope.nestedArray[0] as protobuf.Namespace;
+  return scope;
+}
+
+type ProtobufWithScope = ProtobufSchema & { scope: protobuf.NamespaceBase };
+
+function protobufMessage(schema: ProtobufWithScope, payload: Buffer): [protobuf.Type, number] {
   const [count, afterCount] = readZigzagVarint(payload, 0);
   const path: number[] = [];
   let pos = afterCount;
@@ -49,11 +58,9 @@ function protobufMessage(schema: ProtobufSchema & { text: string }, payload: Buf
     pos = next;
   }
   if (path.length === 0) path.push(0);
-  let scope: protobuf.NamespaceBase = protobuf.parse(schema.text, { keepCase: true }).root;
-  while (!(scope instanceof protobuf.Type) && scope.nestedArray.length === 1 && !(scope.nestedArray[0] instanceof protobuf.Type)) scope = scope.nestedArray[0] as protobuf.Namespace;
   let type: protobuf.Type | undefined;
   for (const index of path) {
-    const types = (type ?? scope).nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type);
+    const types = (type ?? schema.scope).nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type);
     type = types[index];
     if (!type) throw new Error(`no message at index ${index}`);
   }
@@ -62,12 +69,13 @@ function protobufMessage(schema: ProtobufSchema & { text: string }, payload: Buf
 
 export function registryJsonOf(registry: Registry | undefined): JsonOf {
   if (!registry) return jsonOfText;
-  const parsed = new Map<number, (ParsedSchema & { text: string }) | null>();
+  const parsed = new Map<number, ParsedSchema | null>();
   const schemaOf = (id: number) => {
     if (!parsed.has(id)) {
       const stored = registry.store.ids.get(id);
       try {
-        parsed.set(id, stored ? { ...registry.parseStored(stored), text: stored.schema } : null);
+        const schema = stored ? registry.parseStored(stored) : null;
+        parsed.set(id, schema?.type === 'PROTOBUF' ? { ...schema, scope: messageScope(stored!.schema) } as ProtobufWithScope : schema);
       } catch {
         parsed.set(id, null);
       }
@@ -82,7 +90,7 @@ export function registryJsonOf(registry: Registry | undefined): JsonOf {
     try {
       if (schema.type === 'AVRO') return plain((schema as unknown as AvroSchema).avroType.fromBuffer(payload));
       if (schema.type === 'JSON') return JSON.parse(payload.toString('utf8'));
-      const pb = schema as unknown as ProtobufSchema & { text: string };
+      const pb = schema as ProtobufWithScope;
       const options = { longs: String, enums: String, bytes: String, defaults: true };
       try {
         const [type, start] = protobufMessage(pb, payload);

@@ -20,6 +20,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiRouter, readJsonBody, STREAMED } from '../http/api-router.js';
 import type { ClientSessions } from '../http/client-sessions.js';
 import type { HttpApp } from '../http/http-app.js';
+import { foreignOrigin } from '../http/same-origin.js';
 import { HttpError } from '../http/http-error.js';
 import { openApiDocument } from './openapi.js';
 import type { Registry } from '../registry/registry.js';
@@ -48,16 +49,8 @@ function send(res: ServerResponse, status: number, body: unknown, extra: Record<
 
 function checkWrite(req: IncomingMessage): void {
   if (!/^application\/(json|vnd\.kafka\.[\w.+-]*json)\b/i.test(req.headers['content-type'] ?? '')) throw new RestError(415, 415, 'HTTP 415 Unsupported Media Type: send the body as application/json');
-  const origin = req.headers.origin;
-  if (origin !== undefined && origin !== 'null') {
-    let host = '';
-    try {
-      host = new URL(origin).host;
-    } catch {
-      // not a URL: refused below
-    }
-    if (host !== req.headers.host) throw new RestError(403, 403, `requests from ${origin} may not change this cluster`);
-  }
+  const origin = foreignOrigin(req);
+  if (origin !== undefined) throw new RestError(403, 403, `requests from ${origin} may not change this cluster`);
 }
 
 export class RestApiService implements HttpApp {

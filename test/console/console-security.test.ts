@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestBroker, type TestBroker } from '../support/broker.js';
+import { saslAclBrokerSettings } from '../support/sasl-acl-broker.js';
 import { consoleCaller, type Caller } from './console-caller.js';
 
 describe('console security', () => {
@@ -16,18 +17,7 @@ describe('console security', () => {
   const ALICE = 'alice:alice-pw';
 
   before(async () => {
-    server = await startTestBroker({
-      listeners: 'SASL_PLAINTEXT://127.0.0.1:0',
-      'http.listeners': 'http://127.0.0.1:0',
-      'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-      'super.users': 'User:admin',
-      'sasl.enabled.mechanisms': 'PLAIN',
-      'sasl.mechanism.inter.broker.protocol': 'PLAIN',
-      'listener.name.sasl_plaintext.plain.sasl.jaas.config':
-        'org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="admin-pw" user_admin="admin-pw" user_alice="alice-pw";',
-      'connection.failed.authentication.delay.ms': '0',
-      'num.partitions': '1',
-    });
+    server = await startTestBroker({ ...saslAclBrokerSettings({ alice: 'alice-pw' }), 'num.partitions': '1' });
     call = consoleCaller(server.broker.http.bound[0]!.port);
   });
 

@@ -15,6 +15,7 @@ import { Admin } from '../../src/client/admin/admin.js';
 import { Consumer } from '../../src/client/consumer/index.js';
 import { KafkaClient } from '../../src/client/kafka-client.js';
 import { startTestBroker, type TestBroker } from '../support/broker.js';
+import { saslAclBrokerSettings } from '../support/sasl-acl-broker.js';
 import { javaPartitionFor } from '../support/clients/murmur2.js';
 
 const run = promisify(execFile);
@@ -299,17 +300,7 @@ describe('REST API v3 on a SASL listener with ACLs', () => {
   let base = '';
 
   before(async () => {
-    server = await startTestBroker({
-      listeners: 'SASL_PLAINTEXT://127.0.0.1:0',
-      'http.listeners': 'http://127.0.0.1:0',
-      'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-      'super.users': 'User:admin',
-      'sasl.enabled.mechanisms': 'PLAIN',
-      'sasl.mechanism.inter.broker.protocol': 'PLAIN',
-      'listener.name.sasl_plaintext.plain.sasl.jaas.config':
-        'org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="admin-pw" user_admin="admin-pw" user_bob="bob-pw";',
-      'connection.failed.authentication.delay.ms': '0',
-    });
+    server = await startTestBroker({ ...saslAclBrokerSettings({ bob: 'bob-pw' }) });
     base = `http://127.0.0.1:${server.broker.http.bound[0]!.port}/v3`;
   });
 

@@ -68,30 +68,37 @@ function appendOne(ctx: RequestContext, partition: Partition, records: Buffer, a
 
 /**
  * The record errors of partitions whose topic validates schemas (confluent.*.schema.validation),
- * by `topic\0partition`; partitions that pass are absent.
+ * by `topic\0partition`; partitions that pass are absent. Undefined, without waiting, when no
+ * partition of the request asks for validation (the common case stays synchronous).
  */
-async function schemaRejections(request: { topicData: { name: string; partitionData: { index: number; records: Buffer | null }[] }[] }, ctx: RequestContext): Promise<Map<string, RecordError[]>> {
-  const out = new Map<string, RecordError[]>();
+function schemaRejections(request: { topicData: { name: string; partitionData: { index: number; records: Buffer | null }[] }[] }, ctx: RequestContext): Promise<Map<string, RecordError[]>> | undefined {
+  const checks: { key: string; records: Buffer; keys: boolean; values: boolean }[] = [];
   for (const topic of request.topicData) {
     for (const pd of topic.partitionData) {
       const config = ctx.services.replicas.get(topic.name, pd.index)?.log.config;
       if (!config || !pd.records?.length || !(config.keySchemaValidation || config.valueSchemaValidation)) continue;
-      const key = `${topic.name}\u0000${pd.index}`;
-      const ids = ctx.services.schemaIds;
+      checks.push({ key: `${topic.name}\u0000${pd.index}`, records: pd.records, keys: config.keySchemaValidation, values: config.valueSchemaValidation });
+    }
+  }
+  if (checks.length === 0) return undefined;
+  return (async () => {
+    const out = new Map<string, RecordError[]>();
+    const ids = ctx.services.schemaIds;
+    for (const c of checks) {
       if (!ids) {
-        out.set(key, [{ batchIndex: 0, batchIndexErrorMessage: 'the topic validates schemas but this broker serves no schema registry (http.schema.registry.enable)' }]);
+        out.set(c.key, [{ batchIndex: 0, batchIndexErrorMessage: 'the topic validates schemas but this broker serves no schema registry (http.schema.registry.enable)' }]);
         continue;
       }
       try {
-        const bytes = ctx.apiVersion <= 2 ? upConvertLegacy(pd.records) : pd.records;
-        const errors = await invalidRecords(bytes, { keys: config.keySchemaValidation, values: config.valueSchemaValidation }, ids);
-        if (errors.length > 0) out.set(key, errors);
+        const bytes = ctx.apiVersion <= 2 ? upConvertLegacy(c.records) : c.records;
+        const errors = await invalidRecords(bytes, { keys: c.keys, values: c.values }, ids);
+        if (errors.length > 0) out.set(c.key, errors);
       } catch (e) {
-        out.set(key, [{ batchIndex: 0, batchIndexErrorMessage: `the records could not be validated: ${e instanceof Error ? e.message : String(e)}` }]);
+        out.set(c.key, [{ batchIndex: 0, batchIndexErrorMessage: `the records could not be validated: ${e instanceof Error ? e.message : String(e)}` }]);
       }
     }
-  }
-  return out;
+    return out;
+  })();
 }
 
 /** acks=1 and acks=all: the leader's write must have reached the operating system (the page cache). */
@@ -121,7 +128,8 @@ export const produceHandler = defineHandler({
     const { replicas, logger } = ctx.services;
     const acks = request.acks;
     const appended: Pending[] = [];
-    const rejected = await schemaRejections(request, ctx);
+    const validating = schemaRejections(request, ctx);
+    const rejected = validating ? await validating : undefined;
     const responses = request.topicData.map((topic) => ({
       name: topic.name,
       partitionResponses: topic.partitionData.map((pd) => {
@@ -129,7 +137,7 @@ export const produceHandler = defineHandler({
         const partition = replicas.get(topic.name, pd.index);
         if (!partition) return partitionError(pd.index, notServedError(ctx.services.metadata, topic.name, pd.index), 'This server does not host this topic-partition.');
         if (pd.records === null || pd.records.length === 0) return partitionError(pd.index, ErrorCode.CORRUPT_MESSAGE, 'no records');
-        const recordErrors = rejected.get(`${topic.name}\u0000${pd.index}`);
+        const recordErrors = rejected?.get(`${topic.name}\u0000${pd.index}`);
         if (recordErrors) return { ...partitionError(pd.index, ErrorCode.INVALID_RECORD, VALIDATION_FAILED), recordErrors };
         try {
           const { out, lastOffset } = appendOne(ctx, partition, pd.records, acks);

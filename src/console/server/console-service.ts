@@ -16,6 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiRouter, readJsonBody } from '../../http/api-router.js';
 import type { ClientSessions } from '../../http/client-sessions.js';
 import type { HttpApp } from '../../http/http-app.js';
+import { foreignOrigin } from '../../http/same-origin.js';
 import type { Registry } from '../../registry/registry.js';
 import { HttpError, toHttpError } from '../../http/http-error.js';
 import { addClusterRoutes, type TrafficTotals } from './routes/cluster-routes.js';
@@ -49,16 +50,8 @@ function send(res: ServerResponse, status: number, body: unknown, extra: Record<
 
 function checkMutationOrigin(req: IncomingMessage): void {
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'send the request body as application/json');
-  const origin = req.headers.origin;
-  if (origin !== undefined && origin !== 'null') {
-    let host: string;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      throw new HttpError(403, `the Origin '${origin}' is not a URL`);
-    }
-    if (host !== req.headers.host) throw new HttpError(403, `requests from ${origin} may not change this cluster; use the console at http://${req.headers.host}/ui/`);
-  }
+  const origin = foreignOrigin(req);
+  if (origin !== undefined) throw new HttpError(403, `requests from ${origin} may not change this cluster; use the console at http://${req.headers.host}/ui/`);
 }
 
 export class ConsoleService implements HttpApp {

@@ -49,14 +49,13 @@ function produceMany(req: RestRequest, producer: Producer, topic: TopicInfo, bod
   }));
   const sent = parsed.then((all) => {
     const valid = all.filter((p): p is ParsedRecord => 'record' in p);
-    return { all, metas: valid.length > 0 ? producer.send(topic.name, valid.map((p) => p.record)) : Promise.resolve([]) };
+    return { all, slot: new Map(valid.map((p, k) => [p, k])), metas: valid.length > 0 ? producer.send(topic.name, valid.map((p) => p.record)) : Promise.resolve([]) };
   });
-  return bodies.map((_, i) => sent.then(async ({ all, metas }) => {
+  return bodies.map((_, i) => sent.then(async ({ all, slot, metas }) => {
     const p = all[i]!;
     if (!('record' in p)) return p;
-    const index = all.slice(0, i).filter((x) => 'record' in x).length;
     try {
-      const meta = (await metas)[index]!;
+      const meta = (await metas)[slot.get(p)!]!;
       return {
         status: 200,
         report: {
