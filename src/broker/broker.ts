@@ -165,7 +165,7 @@ export class Broker {
       transactions, transactionLog: transactions.topicLog,
       fetchSessions: new FetchSessionCache(clock),
       readBuffers: new ReadBufferPool(),
-      handlers: buildHandlerRegistry(),
+      handlers: buildHandlerRegistry(config.list('group.coordinator.rebalance.protocols') ?? []),
       schemaIds: config.bool('http.schema.registry.enable') ? schemas : undefined,
     };
     if (loaded > 0) logger.info({ records: loaded, groups: groups.all().length }, 'consumer groups loaded');

@@ -12,6 +12,21 @@ import { REPLICA_SELECTORS } from '../fetch/replica-selector.js';
 import { LONG_MAX_TEXT, TOPIC_CONFIG_DEFS } from '../../storage/log-config.js';
 import { SECURITY_CONFIG_DEFS } from './security-config-defs.js';
 
+/** group.consumer.assignors: Gregor's names, or Kafka's class names of the same assignors. */
+export const ASSIGNOR_CLASS_NAMES: Record<string, string> = {
+  'org.apache.kafka.coordinator.group.assignor.UniformAssignor': 'uniform',
+  'org.apache.kafka.coordinator.group.assignor.RangeAssignor': 'range',
+  'org.apache.kafka.coordinator.group.api.assignor.UniformAssignor': 'uniform',
+  'org.apache.kafka.coordinator.group.api.assignor.RangeAssignor': 'range',
+};
+
+function assignorList(v: unknown): string | undefined {
+  const list = v as string[];
+  if (list.length === 0) return 'must name at least one assignor';
+  const bad = list.filter((a) => a !== 'uniform' && a !== 'range' && !(a in ASSIGNOR_CLASS_NAMES));
+  return bad.length > 0 ? `unknown assignor(s) ${bad.join(', ')}: use uniform or range` : undefined;
+}
+
 const NO_EFFECT = ' Accepted for compatibility with Kafka configuration files; Gregor does not use it.';
 
 const BROKER_DEFS: ConfigDef[] = [
@@ -77,6 +92,26 @@ const BROKER_DEFS: ConfigDef[] = [
   { name: 'group.min.session.timeout.ms', type: 'int', default: '6000', doc: 'Shortest session timeout a member may ask for.' },
   { name: 'group.max.session.timeout.ms', type: 'int', default: '1800000', doc: 'Longest session timeout a member may ask for.' },
   { name: 'group.max.size', type: 'int', default: '2147483647', validate: atLeast(1), doc: 'Most members a group may have.' },
+  { name: 'group.consumer.session.timeout.ms', type: 'int', default: '45000', validate: atLeast(1), doc: 'Session timeout of members of consumer-protocol groups (KIP-848): a member that sends no heartbeat for this long is removed.' },
+  { name: 'group.consumer.min.session.timeout.ms', type: 'int', default: '45000', validate: atLeast(1), doc: 'Lowest value group.consumer.session.timeout.ms may take.' },
+  { name: 'group.consumer.max.session.timeout.ms', type: 'int', default: '60000', validate: atLeast(1), doc: 'Highest value group.consumer.session.timeout.ms may take.' },
+  { name: 'group.consumer.heartbeat.interval.ms', type: 'int', default: '5000', validate: atLeast(1), doc: 'How often members of consumer-protocol groups are told to heartbeat.' },
+  { name: 'group.consumer.min.heartbeat.interval.ms', type: 'int', default: '5000', validate: atLeast(1), doc: 'Lowest value group.consumer.heartbeat.interval.ms may take.' },
+  { name: 'group.consumer.max.heartbeat.interval.ms', type: 'int', default: '15000', validate: atLeast(1), doc: 'Highest value group.consumer.heartbeat.interval.ms may take.' },
+  { name: 'group.consumer.max.size', type: 'int', default: '2147483647', validate: atLeast(1), doc: 'Most members a consumer-protocol group may have.' },
+  { name: 'group.consumer.assignors', type: 'list', default: 'uniform,range', validate: assignorList,
+    doc: "Server-side assignors of consumer-protocol groups, the first being the default: 'uniform' and 'range' (Kafka's class names for them are accepted too)." },
+  { name: 'group.consumer.migration.policy', type: 'string', default: 'bidirectional', validate: oneOf('disabled', 'upgrade', 'downgrade', 'bidirectional'),
+    doc: 'Whether an empty classic group may become a consumer-protocol group when a member of the new protocol joins (upgrade), the reverse (downgrade), both, or neither.' },
+  { name: 'group.share.session.timeout.ms', type: 'int', default: '45000', validate: atLeast(1), doc: 'Session timeout of share-group members.' },
+  { name: 'group.share.heartbeat.interval.ms', type: 'int', default: '5000', validate: atLeast(1), doc: 'How often share-group members are told to heartbeat.' },
+  { name: 'group.share.max.size', type: 'int', default: '200', validate: atLeast(1), doc: 'Most members a share group may have.' },
+  { name: 'group.share.record.lock.duration.ms', type: 'int', default: '30000', validate: atLeast(1),
+    doc: 'How long a share-group member holds records it fetched (its acquisition lock) before they become available to others again.' },
+  { name: 'group.share.delivery.count.limit', type: 'int', default: '5', validate: atLeast(1),
+    doc: 'How many times a record is delivered to share-group members before it is archived undelivered.' },
+  { name: 'group.share.partition.max.record.locks', type: 'int', default: '2000', validate: atLeast(1),
+    doc: 'Most records of one share partition that may be acquired (in flight) at once.' },
   { name: 'transaction.state.log.num.partitions', type: 'int', default: '50', validate: atLeast(1), doc: 'Partitions of __transaction_state.' },
   { name: 'transaction.state.log.replication.factor', type: 'int', default: '3', validate: atLeast(1), doc: 'Replication factor of __transaction_state. A single broker (embedded metadata) caps it at 1; a cluster waits until this many brokers are live before creating the topic.' },
   { name: 'transaction.state.log.min.isr', type: 'int', default: '2', validate: atLeast(1), doc: 'min.insync.replicas of __transaction_state (capped at the number of brokers).' },
@@ -128,7 +163,8 @@ const BROKER_DEFS: ConfigDef[] = [
   { name: 'broker.session.timeout.ms', type: 'int', default: '3000', validate: atLeast(1000),
     doc: "How long a broker stays registered (its etcd lease) without reaching the metadata store; a broker gone this long loses its leaderships. Kafka's default is 9000; Gregor's is shorter for faster failover." },
   { name: 'broker.heartbeat.interval.ms', type: 'int', default: '2000', doc: "Kafka's broker heartbeat interval; Gregor renews its lease at a third of broker.session.timeout.ms." + NO_EFFECT },
-  { name: 'group.coordinator.rebalance.protocols', type: 'list', default: 'classic', validate: oneOf('classic', 'consumer', 'share'), doc: 'Group protocols served (classic is what Gregor implements).' },
+  { name: 'group.coordinator.rebalance.protocols', type: 'list', default: 'classic,consumer,share', validate: oneOf('classic', 'consumer', 'share'),
+    doc: 'Group protocols served: classic (JoinGroup/SyncGroup), consumer (KIP-848, ConsumerGroupHeartbeat) and share (KIP-932 share groups). A protocol left out is not offered in ApiVersions. Kafka 4.0 serves classic,consumer by default and share groups behind a feature flag; Gregor serves all three.' },
 ];
 
 /**

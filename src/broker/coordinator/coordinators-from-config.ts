@@ -14,6 +14,25 @@ import { GroupCoordinator } from '../group/group-coordinator.js';
 import { TransactionCoordinator } from '../txn/transaction-coordinator.js';
 import { InternalTopicLog } from './internal-topic-log.js';
 import type { MarkerChannel } from '../txn/txn-markers.js';
+import { ASSIGNOR_CLASS_NAMES } from '../config/broker-config-defs.js';
+import { ConfigError } from '../../common/config/config-def.js';
+import type { ConsumerGroupConfig } from '../group/consumer-groups/consumer-group-coordinator.js';
+
+/** A setting that must lie within two others (Kafka's group.consumer.min/max pairs). */
+function bounded(config: BrokerConfig, name: string, min: string, max: string): number {
+  const v = config.int(name);
+  if (v < config.int(min)) throw new ConfigError(name, `must be greater than or equal to ${min} (${config.int(min)})`);
+  if (v > config.int(max)) throw new ConfigError(name, `must be less than or equal to ${max} (${config.int(max)})`);
+  return v;
+}
+
+export function consumerGroupConfig(config: BrokerConfig): ConsumerGroupConfig {
+  const sessionTimeoutMs = bounded(config, 'group.consumer.session.timeout.ms', 'group.consumer.min.session.timeout.ms', 'group.consumer.max.session.timeout.ms');
+  const heartbeatIntervalMs = bounded(config, 'group.consumer.heartbeat.interval.ms', 'group.consumer.min.heartbeat.interval.ms', 'group.consumer.max.heartbeat.interval.ms');
+  if (heartbeatIntervalMs >= sessionTimeoutMs) throw new ConfigError('group.consumer.heartbeat.interval.ms', 'must be less than group.consumer.session.timeout.ms');
+  const assignors = [...new Set((config.list('group.consumer.assignors') ?? []).map((a) => ASSIGNOR_CLASS_NAMES[a] ?? a))];
+  return { sessionTimeoutMs, heartbeatIntervalMs, maxSize: config.int('group.consumer.max.size'), assignors, migrationPolicy: config.str('group.consumer.migration.policy') ?? 'bidirectional' };
+}
 
 export function groupCoordinatorFromConfig(
   config: BrokerConfig,
@@ -46,6 +65,8 @@ export function groupCoordinatorFromConfig(
       retentionMs: config.int('offsets.retention.minutes') * 60_000,
     },
     retentionCheckIntervalMs: config.int('offsets.retention.check.interval.ms'),
+    consumer: consumerGroupConfig(config),
+    topics: () => s.metadata.topics().map((t) => ({ name: t.name, topicId: t.topicId, partitions: t.partitions.length, internal: t.internal })),
   });
 }
 

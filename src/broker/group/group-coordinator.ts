@@ -23,6 +23,11 @@ import { GroupMembership, joinError, syncError, type MembershipConfig } from './
 import { GroupOffsets, type OffsetsConfig } from './group-offsets.js';
 import { decodeCoordinatorRecord, groupMetadataRecord, offsetCommitRecord, type KeyValue } from './group-records.js';
 import { groupPartition } from './group-partitioner.js';
+import { ConsumerGroupCoordinator, type ConsumerGroupConfig } from './consumer-groups/consumer-group-coordinator.js';
+import { consumerGroupRecords, decodeConsumerGroupRecord } from './consumer-groups/consumer-group-records.js';
+import { ConsumerGroupReplay } from './consumer-groups/consumer-group-replay.js';
+import { describeConsumerGroupAsClassic } from './consumer-groups/consumer-group-description.js';
+import type { TopicInfo } from './consumer-groups/subscriptions.js';
 
 export interface GroupCoordinatorOptions {
   clock: Clock;
@@ -31,6 +36,9 @@ export interface GroupCoordinatorOptions {
   membership: MembershipConfig;
   offsets: OffsetsConfig;
   retentionCheckIntervalMs: number;
+  consumer: ConsumerGroupConfig;
+  /** The cluster's topics, for subscriptions of the consumer group protocol. */
+  topics: () => TopicInfo[];
 }
 
 export interface GroupDescription {
@@ -75,6 +83,8 @@ export class GroupCoordinator {
   private readonly owned = new Set<number>();
   readonly membership: GroupMembership;
   readonly offsets: GroupOffsets;
+  /** The consumer group protocol (KIP-848). */
+  readonly consumerGroups: ConsumerGroupCoordinator;
   private expiryTimer: Timer | undefined;
   private stopped = false;
 
@@ -91,7 +101,53 @@ export class GroupCoordinator {
       write: (g: Group, records: KeyValue[], producer?: { producerId: bigint; producerEpoch: number }) =>
         this.write(g, records, producer).then(offsetWriteError),
       remove: (g: Group) => this.removeGroup(g),
+      metadataTombstones: (g: Group) => this.metadataTombstones(g),
     }, this.membership);
+    this.consumerGroups = new ConsumerGroupCoordinator(o.clock, o.logger, o.consumer, {
+      get: (id) => this.groups.get(id),
+      create: (id) => this.create(id),
+      write: (g, records) => this.write(g, records).then(groupWriteError),
+      topics: o.topics,
+    });
+  }
+
+  /** The tombstones that remove a group's own records (not its offsets). */
+  private metadataTombstones(g: Group): KeyValue[] {
+    if (g.consumer) {
+      return [consumerGroupRecords.targetEpoch(g.groupId, null), consumerGroupRecords.partitionMetadata(g.groupId, null), consumerGroupRecords.epoch(g.groupId, null)];
+    }
+    return g.generationId > 0 ? [groupMetadataRecord(g.groupId, null)] : [];
+  }
+
+  /**
+   * OffsetFetch v9 from a member of a consumer-protocol group: UNKNOWN_MEMBER_ID for a member the
+   * group does not have, STALE_MEMBER_EPOCH for an epoch other than its current one.
+   */
+  memberEpochError(groupId: string, memberId: string | null, memberEpoch: number): number {
+    const cg = this.groups.get(groupId)?.consumer;
+    if (memberId === null || !cg) return ErrorCode.NONE;
+    const member = cg.members.get(memberId);
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+    return member.memberEpoch === memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+  }
+
+  /**
+   * Whether a classic-protocol request (JoinGroup when `joining`, else SyncGroup, Heartbeat,
+   * LeaveGroup) may act on the group: an empty consumer group turns back into a classic one for
+   * a joining member (its offsets stay); otherwise a group of another type answers
+   * INCONSISTENT_GROUP_PROTOCOL to a join and UNKNOWN_MEMBER_ID to the rest.
+   */
+  classicProtocolError(groupId: string, joining: boolean): number {
+    const g = this.groups.get(groupId);
+    if (!g || g.state === 'Dead' || g.type === 'classic') return ErrorCode.NONE;
+    const downgrade = this.o.consumer.migrationPolicy === 'downgrade' || this.o.consumer.migrationPolicy === 'bidirectional';
+    if (joining && downgrade && g.consumer && g.consumer.members.size === 0) {
+      const tombstones = this.metadataTombstones(g);
+      g.makeClassicGroup(this.o.clock.now());
+      void this.write(g, tombstones);
+      return ErrorCode.NONE;
+    }
+    return joining ? ErrorCode.INCONSISTENT_GROUP_PROTOCOL : ErrorCode.UNKNOWN_MEMBER_ID;
   }
 
   get topicLog(): InternalTopicLog {
@@ -118,6 +174,8 @@ export class GroupCoordinator {
 
   private removeGroup(group: Group): void {
     this.membership.cancelTimers(group);
+    group.consumer?.cancelTimers();
+    group.share?.cancelTimers();
     group.transition('Dead', this.o.clock.now());
     if (this.groups.get(group.groupId) === group) this.groups.delete(group.groupId);
   }
@@ -190,6 +248,8 @@ export class GroupCoordinator {
     for (const g of [...this.groups.values()]) {
       if (this.partitionFor(g.groupId) !== partition) continue;
       this.membership.cancelTimers(g);
+      g.consumer?.cancelTimers();
+      g.share?.cancelTimers();
       for (const m of g.members.values()) {
         m.awaitingJoin?.(joinError(ErrorCode.NOT_COORDINATOR, m.memberId));
         m.awaitingJoin = undefined;
@@ -210,7 +270,13 @@ export class GroupCoordinator {
     const metas = new Map<string, GroupMetadataValue | null>();
     const offsets = new Map<string, Map<string, OffsetEntry>>();
     const pending = new Map<string, Map<bigint, Map<string, OffsetEntry>>>();
+    const consumerReplay = new ConsumerGroupReplay();
     const count = this.o.log.replay(p, (key, value, _offset, txnProducer) => {
+      const cgRecord = decodeConsumerGroupRecord(key, value);
+      if (cgRecord) {
+        consumerReplay.apply(cgRecord);
+        return;
+      }
       const rec = decodeCoordinatorRecord(key, value);
       if (!rec) return;
       if (rec.kind === 'group') {
@@ -241,12 +307,18 @@ export class GroupCoordinator {
         for (const [k, v] of map) target.set(k, v);
       }
     });
-    for (const id of new Set([...metas.keys(), ...offsets.keys(), ...pending.keys()])) {
-      const meta = metas.get(id) ?? null;
+    for (const id of new Set([...metas.keys(), ...offsets.keys(), ...pending.keys(), ...consumerReplay.groupIds()])) {
+      const consumer = consumerReplay.build(id);
+      const meta = consumer ? null : (metas.get(id) ?? null);
       const groupOffsets = offsets.get(id) ?? new Map();
       const open = pending.get(id) ?? new Map();
-      if (meta === null && groupOffsets.size === 0 && open.size === 0) continue;
+      if (!consumer && meta === null && groupOffsets.size === 0 && open.size === 0) continue;
       const group = this.restore(id, meta, groupOffsets);
+      if (consumer) {
+        group.makeConsumerGroup(consumer, this.o.clock.now());
+        for (const m of consumer.members.values()) this.consumerGroups.armSession(group, consumer, m);
+        this.consumerGroups.syncState(group);
+      }
       for (const [pid, map] of open) group.pendingTxnOffsets.set(pid, map);
     }
     return count;
@@ -292,8 +364,11 @@ export class GroupCoordinator {
 
   describe(groupId: string): GroupDescription {
     const g = this.groups.get(groupId);
-    if (!g || g.state === 'Dead') {
+    if (!g || g.state === 'Dead' || g.share) {
       return { groupId, errorCode: ErrorCode.NONE, state: 'Dead', protocolType: '', protocolData: '', members: [] };
+    }
+    if (g.consumer) {
+      return describeConsumerGroupAsClassic(g, g.consumer, this.consumerGroups.assignorOf(g.consumer), (id) => this.o.topics().find((t) => t.topicId === id)?.name);
     }
     const stable = g.state === 'Stable';
     return {
@@ -315,9 +390,9 @@ export class GroupCoordinator {
 
   list(states: readonly string[], types: readonly string[]): Group[] {
     const wanted = new Set(states.map((s) => s.toLowerCase()));
-    const typeOk = types.length === 0 || types.some((t) => t.toLowerCase() === 'classic');
-    if (!typeOk) return [];
-    return this.all().filter((g) => g.state !== 'Dead' && (wanted.size === 0 || wanted.has(g.state.toLowerCase())));
+    const wantedTypes = new Set(types.map((t) => t.toLowerCase()));
+    return this.all().filter((g) => g.state !== 'Dead' && (wanted.size === 0 || wanted.has(g.state.toLowerCase()))
+      && (wantedTypes.size === 0 || wantedTypes.has(g.type)));
   }
 
   /** DeleteGroups for one group: only Empty groups go, with tombstones for all they stored. */
@@ -326,7 +401,7 @@ export class GroupCoordinator {
     if (!g || g.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND;
     if (g.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP;
     const tombstones = [...g.offsets.values()].map((e) => offsetCommitRecord(groupId, e.topic, e.partition, null));
-    if (g.generationId > 0) tombstones.push(groupMetadataRecord(groupId, null));
+    tombstones.push(...this.metadataTombstones(g));
     this.removeGroup(g);
     g.offsets.clear();
     if (tombstones.length > 0) {
@@ -358,6 +433,10 @@ export class GroupCoordinator {
   shutdown(): void {
     this.stopped = true;
     this.expiryTimer?.cancel();
-    for (const g of this.groups.values()) this.membership.cancelTimers(g);
+    for (const g of this.groups.values()) {
+      this.membership.cancelTimers(g);
+      g.consumer?.cancelTimers();
+      g.share?.cancelTimers();
+    }
   }
 }

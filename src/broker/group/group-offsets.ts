@@ -12,7 +12,7 @@ import type { Clock } from '../../common/clock.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { offsetKey, type Group, type OffsetEntry } from './group.js';
 import type { GroupMembership } from './group-membership.js';
-import { groupMetadataRecord, offsetCommitRecord, type KeyValue } from './group-records.js';
+import { offsetCommitRecord, type KeyValue } from './group-records.js';
 
 export interface OffsetCommitInput {
   topic: string;
@@ -46,6 +46,8 @@ export interface OffsetsDirectory {
   /** Appends records for a group (as a transactional batch of `producer` when given). */
   write(group: Group, records: KeyValue[], producer?: { producerId: bigint; producerEpoch: number }): Promise<number>;
   remove(group: Group): void;
+  /** The tombstones that remove a group's own (non-offset) records. */
+  metadataTombstones(group: Group): KeyValue[];
 }
 
 export interface FetchedOffset {
@@ -73,6 +75,8 @@ export class GroupOffsets {
       group = this.groups.create(req.groupId);
     }
     if (group.state === 'Dead') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
+    if (group.share) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
+    if (group.consumer) return { errorCode: this.checkConsumerMember(group, req), group };
     const anonymous = req.generationId < 0 && req.memberId === '' && req.groupInstanceId === null;
     if (req.generationId < 0 && group.state === 'Empty') return { errorCode: ErrorCode.NONE, group };
     if (anonymous) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
@@ -84,6 +88,19 @@ export class GroupOffsets {
       this.membership.resetHeartbeat(group, group.members.get(req.memberId)!);
     }
     return { errorCode: ErrorCode.NONE, group };
+  }
+
+  /**
+   * A commit to a consumer group (KIP-848): the member must exist and send its current member
+   * epoch (STALE_MEMBER_EPOCH otherwise); a commit without a member is allowed while the group is
+   * empty (tools resetting offsets).
+   */
+  private checkConsumerMember(group: Group, req: { memberId: string; generationId: number }): number {
+    const cg = group.consumer!;
+    if (req.memberId === '' && req.generationId < 0) return cg.members.size === 0 ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
+    const member = cg.members.get(req.memberId);
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+    return req.generationId === member.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
   }
 
   /** Commits offsets; resolves to an error code per `${topic}\0${partition}`. */
@@ -135,7 +152,10 @@ export class GroupOffsets {
     };
     const group = this.groups.get(req.groupId) ?? this.groups.create(req.groupId);
     if (group.state === 'Dead') return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    if (req.memberId !== '' || req.groupInstanceId !== null || req.generationId >= 0) {
+    if (group.consumer && (req.memberId !== '' || req.generationId >= 0)) {
+      const code = this.checkConsumerMember(group, req);
+      if (code !== ErrorCode.NONE) return all(code === ErrorCode.STALE_MEMBER_EPOCH ? ErrorCode.ILLEGAL_GENERATION : code);
+    } else if (req.memberId !== '' || req.groupInstanceId !== null || req.generationId >= 0) {
       const memberError = this.membership.checkMember(group, req.memberId, req.groupInstanceId);
       if (memberError !== ErrorCode.NONE) return all(memberError);
       if (req.generationId !== group.generationId) return all(ErrorCode.ILLEGAL_GENERATION);
@@ -215,9 +235,10 @@ export class GroupOffsets {
         removed += expired.length;
       }
       if (group.state === 'Empty' && group.offsets.size === 0 && group.pendingOffsetWrites.size === 0 && group.pendingTxnOffsets.size === 0 && this.groups.isCurrent(group)) {
+        const tombstones = this.groups.metadataTombstones(group);
         this.groups.remove(group);
-        // a group that had a generation has a metadata record, which would bring it back on load
-        if (group.generationId > 0) await this.groups.write(group, [groupMetadataRecord(group.groupId, null)]);
+        // a group's metadata records would bring it back on load
+        if (tombstones.length > 0) await this.groups.write(group, tombstones);
       }
     }
     return removed;

@@ -13,10 +13,16 @@ import type { Timer } from '../../common/clock.js';
 import type { CommittedOffset } from './group-records.js';
 import type { GroupMember, ProtocolOffer } from './group-member.js';
 import { subscriptionTopics } from './consumer-protocol.js';
+import type { ConsumerGroup } from './consumer-groups/consumer-group.js';
+import type { ShareGroup } from './share-groups/share-group.js';
 
-export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
+/** Classic states, then the consumer protocol's Assigning and Reconciling (share groups use Empty and Stable). */
+export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead' | 'Assigning' | 'Reconciling';
 
-export const GROUP_STATES: readonly GroupState[] = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty'];
+export const GROUP_STATES: readonly GroupState[] = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty', 'Assigning', 'Reconciling'];
+
+/** Kafka's group types (ListGroups v5+). */
+export type GroupType = 'classic' | 'consumer' | 'share';
 
 export function offsetKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
@@ -50,12 +56,44 @@ export class Group {
   readonly pendingOffsetWrites = new Map<string, number>();
   /** Topics the members subscribe to; undefined when unknown. */
   subscribedTopics: Set<string> | undefined = new Set();
+  /** Set while the group uses the consumer group protocol (KIP-848): its members and assignment. */
+  consumer: ConsumerGroup | undefined;
+  /** Set for a share group (KIP-932). */
+  share: ShareGroup | undefined;
 
   constructor(
     readonly groupId: string,
     now: number,
   ) {
     this.stateTimestamp = now;
+  }
+
+  get type(): GroupType {
+    return this.consumer ? 'consumer' : this.share ? 'share' : 'classic';
+  }
+
+  /** Turns an empty classic group (or a new one) into a consumer group; its offsets stay. */
+  makeConsumerGroup(cg: ConsumerGroup, now: number): void {
+    this.consumer = cg;
+    this.protocolType = 'consumer';
+    this.protocolName = null;
+    this.subscribedTopics = undefined;
+    this.transition('Empty', now);
+  }
+
+  /** Turns an empty consumer group back into a classic one (the downgrade path). */
+  makeClassicGroup(now: number): void {
+    this.consumer = undefined;
+    this.protocolType = null;
+    this.subscribedTopics = new Set();
+    this.transition('Empty', now);
+  }
+
+  makeShareGroup(sg: ShareGroup, now: number): void {
+    this.share = sg;
+    this.protocolType = 'share';
+    this.subscribedTopics = undefined;
+    this.transition('Empty', now);
   }
 
   transition(state: GroupState, now: number): void {

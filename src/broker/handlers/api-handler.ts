@@ -53,6 +53,8 @@ export interface ApiHandler<K extends keyof ApiMessages = keyof ApiMessages> {
   apiKey: K;
   minVersion: number;
   maxVersion: number;
+  /** The group protocol (group.coordinator.rebalance.protocols) this API belongs to; served only when it is enabled. */
+  groupProtocol?: 'consumer' | 'share';
   handle(
     request: ApiMessages[K]['request'],
     ctx: RequestContext,

@@ -2,7 +2,8 @@
  * The group coordinator's handlers (FindCoordinator, JoinGroup, SyncGroup, Heartbeat,
  * LeaveGroup, OffsetCommit, OffsetFetch, DescribeGroups, ListGroups, DeleteGroups, OffsetDelete),
  * and the transaction APIs (InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn,
- * TxnOffsetCommit, DescribeTransactions, ListTransactions, DescribeProducers).
+ * TxnOffsetCommit, DescribeTransactions, ListTransactions, DescribeProducers), and the consumer
+ * group protocol's ConsumerGroupHeartbeat and ConsumerGroupDescribe.
  */
 import type { ApiHandler } from './api-handler.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
@@ -25,10 +26,13 @@ import { writeTxnMarkersHandler } from './write-txn-markers.js';
 import { describeTransactionsHandler } from './describe-transactions.js';
 import { listTransactionsHandler } from './list-transactions.js';
 import { describeProducersHandler } from './describe-producers.js';
+import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat.js';
+import { consumerGroupDescribeHandler } from './consumer-group-describe.js';
 
 export const GROUP_HANDLERS = [
   findCoordinatorHandler, joinGroupHandler, syncGroupHandler, heartbeatHandler, leaveGroupHandler,
   offsetCommitHandler, offsetFetchHandler, describeGroupsHandler, listGroupsHandler, deleteGroupsHandler,
   offsetDeleteHandler, initProducerIdHandler, addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler,
   txnOffsetCommitHandler, writeTxnMarkersHandler, describeTransactionsHandler, listTransactionsHandler, describeProducersHandler,
+  consumerGroupHeartbeatHandler, consumerGroupDescribeHandler,
 ] as unknown as readonly ApiHandler<never>[];

@@ -13,7 +13,8 @@ export const heartbeatHandler = defineHandler({
   maxVersion: 4,
   handle(request, ctx) {
     const instance = ctx.apiVersion >= 3 ? (request.groupInstanceId ?? null) : null;
-    const owner = ctx.services.groups.coordinatorError(request.groupId);
+    let owner = ctx.services.groups.coordinatorError(request.groupId);
+    if (owner === ErrorCode.NONE) owner = ctx.services.groups.classicProtocolError(request.groupId, false);
     if (owner !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: owner };
     const errorCode = ctx.services.groups.membership.heartbeat(request.groupId, request.generationId, request.memberId, instance);
     return { throttleTimeMs: 0, errorCode };

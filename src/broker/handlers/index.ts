@@ -25,8 +25,12 @@ export const ALL_HANDLERS: readonly ApiHandler<never>[] = [
   ...GROUP_HANDLERS,
 ] as unknown as ApiHandler<never>[];
 
-export function buildHandlerRegistry(): HandlerRegistry {
+/** The registry of every handler, less those of group protocols not in `groupProtocols` (all when omitted). */
+export function buildHandlerRegistry(groupProtocols?: readonly string[]): HandlerRegistry {
   const registry = new HandlerRegistry();
-  for (const h of ALL_HANDLERS) registry.register(h);
+  for (const h of ALL_HANDLERS) {
+    const protocol = (h as ApiHandler).groupProtocol;
+    if (protocol === undefined || groupProtocols === undefined || groupProtocols.includes(protocol)) registry.register(h);
+  }
   return registry;
 }

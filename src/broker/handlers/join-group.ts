@@ -16,7 +16,8 @@ export const joinGroupHandler = defineHandler({
   maxVersion: 9,
   async handle(request, ctx): Promise<JoinGroupResponse> {
     const v = ctx.apiVersion;
-    const owner = ctx.services.groups.coordinatorError(request.groupId);
+    let owner = ctx.services.groups.coordinatorError(request.groupId);
+    if (owner === ErrorCode.NONE) owner = ctx.services.groups.classicProtocolError(request.groupId, true);
     const outcome = owner !== ErrorCode.NONE ? joinError(owner, request.memberId) : await ctx.services.groups.membership.join({
       groupId: request.groupId,
       memberId: request.memberId,

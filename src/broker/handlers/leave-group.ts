@@ -16,7 +16,8 @@ export const leaveGroupHandler = defineHandler({
     const members = v >= 3
       ? (request.members ?? []).map((m) => ({ memberId: m.memberId ?? '', groupInstanceId: m.groupInstanceId ?? null }))
       : [{ memberId: request.memberId ?? '', groupInstanceId: null }];
-    const owner = ctx.services.groups.coordinatorError(request.groupId);
+    let owner = ctx.services.groups.coordinatorError(request.groupId);
+    if (owner === ErrorCode.NONE) owner = ctx.services.groups.classicProtocolError(request.groupId, false);
     const result = owner !== ErrorCode.NONE ? { errorCode: owner, members: [] } : ctx.services.groups.membership.leave(request.groupId, members);
     if (v < 3) {
       const single = result.members[0]?.errorCode ?? result.errorCode;

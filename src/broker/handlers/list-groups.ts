@@ -1,6 +1,7 @@
 /**
  * ListGroups (key 16), v0-v5: the groups this broker coordinates, filtered by state (v4+,
- * case-insensitive) and type (v5+; every group here is "classic").
+ * case-insensitive) and type (v5+: "classic", "consumer" for the consumer group protocol,
+ * "share"; case-insensitive).
  */
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { ApiKey } from '../../protocol/generated/api-registry.js';
@@ -20,7 +21,7 @@ export const listGroupsHandler = defineHandler({
       groups: groups.map((g) => {
         const out: ListGroupsResponse['groups'][number] = { groupId: g.groupId, protocolType: g.protocolType ?? '' };
         if (v >= 4) out.groupState = g.state;
-        if (v >= 5) out.groupType = 'classic';
+        if (v >= 5) out.groupType = g.type;
         return out;
       }),
     };

@@ -2,7 +2,8 @@
  * OffsetFetch (key 9), v0-v9: committed offsets of groups. A partition without a commit answers
  * offset -1 and empty metadata; a null topic list (v2+) means every committed partition. v8+
  * ask for several groups at once. requireStable (v7+) answers UNSTABLE_OFFSET_COMMIT for a
- * partition whose commit is still being written.
+ * partition whose commit is still being written. v9 members of consumer-protocol groups send their
+ * member id and epoch, checked as OffsetCommit checks them.
  */
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { ApiKey } from '../../protocol/generated/api-registry.js';
@@ -46,11 +47,12 @@ export const offsetFetchHandler = defineHandler({
     if (v >= 8) {
       return {
         throttleTimeMs: 0,
-        groups: (request.groups ?? []).map((g) => ({
-          groupId: g.groupId ?? '',
-          topics: byTopic(fetchGroup(ctx, g.groupId ?? '', g.topics, requireStable), v),
-          errorCode: ctx.services.groups.coordinatorError(g.groupId ?? ''),
-        })),
+        groups: (request.groups ?? []).map((g) => {
+          const groupId = g.groupId ?? '';
+          let errorCode = ctx.services.groups.coordinatorError(groupId);
+          if (errorCode === ErrorCode.NONE && v >= 9) errorCode = ctx.services.groups.memberEpochError(groupId, g.memberId ?? null, g.memberEpoch ?? -1);
+          return { groupId, topics: errorCode === ErrorCode.NONE ? byTopic(fetchGroup(ctx, groupId, g.topics, requireStable), v) : [], errorCode };
+        }),
       };
     }
     const topics = v >= 2 ? request.topics : (request.topics ?? []);

@@ -22,7 +22,8 @@ export const syncGroupHandler = defineHandler({
     if (v >= 5 && (request.protocolType == null || request.protocolName == null)) {
       return respond(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, null, null, Buffer.alloc(0));
     }
-    const owner = ctx.services.groups.coordinatorError(request.groupId);
+    let owner = ctx.services.groups.coordinatorError(request.groupId);
+    if (owner === ErrorCode.NONE) owner = ctx.services.groups.classicProtocolError(request.groupId, false);
     if (owner !== ErrorCode.NONE) return respond(owner, null, null, Buffer.alloc(0));
     const outcome = await ctx.services.groups.membership.sync({
       groupId: request.groupId,

@@ -15,6 +15,7 @@ import type { KafkaClient } from '../kafka-client.js';
 import { assignorByName, type AssignorName, type PartitionAssignor } from './assignors/index.js';
 import { Fetcher, READ_COMMITTED, READ_UNCOMMITTED, type FetchedRecord } from './fetcher.js';
 import { GroupMembership } from './group-membership.js';
+import { ConsumerProtocolMembership } from './consumer-protocol-membership.js';
 import { REJOIN_ERRORS, commitOffsets, type MemberIdentity, type OffsetToCommit } from './offsets.js';
 import { sortTopicPartitions, tpKey, type ConsumerRecord, type RebalanceEvent, type TopicPartition } from './types.js';
 
@@ -36,6 +37,15 @@ export interface ConsumerOptions {
   assignors?: (AssignorName | PartitionAssignor)[];
   /** Static membership (KIP-345). */
   groupInstanceId?: string;
+  /**
+   * 'classic' (JoinGroup/SyncGroup, assignors run in the group leader; the default) or 'consumer'
+   * (KIP-848: ConsumerGroupHeartbeat, the broker assigns; needed for subscribePattern()).
+   */
+  groupProtocol?: 'classic' | 'consumer';
+  /** With groupProtocol 'consumer': the broker's assignor to use ('uniform' or 'range'; default: the broker's). */
+  groupRemoteAssignor?: string;
+  /** The consumer's rack (client.rack). */
+  rackId?: string;
   isolationLevel?: IsolationLevel;
   /** Fetch: how long the broker may wait for minBytes (default 500). */
   maxWaitMs?: number;
@@ -69,7 +79,9 @@ export interface CommittedOffset extends TopicPartition {
   metadata: string | null;
 }
 
-export type Resolved = Required<Omit<ConsumerOptions, 'groupId' | 'groupInstanceId' | 'onRebalance' | 'assignors'>> & {
+export type Resolved = Required<Omit<ConsumerOptions, 'groupId' | 'groupInstanceId' | 'onRebalance' | 'assignors' | 'groupRemoteAssignor' | 'rackId'>> & {
+  groupRemoteAssignor: string | null;
+  rackId: string | null;
   groupId: string | null;
   groupInstanceId: string | null;
   onRebalance: ConsumerOptions['onRebalance'];
@@ -95,7 +107,7 @@ export interface PartitionState extends TopicPartition {
 
 export class ConsumerCore {
   readonly options: Resolved;
-  readonly membership: GroupMembership | null;
+  readonly membership: GroupMembership | ConsumerProtocolMembership | null;
   readonly fetcher: Fetcher;
   readonly events = new EventEmitter();
   readonly cooperative: boolean;
@@ -145,10 +157,14 @@ export class ConsumerCore {
       metadataMaxAgeMs: options.metadataMaxAgeMs ?? 300_000,
       retryBackoffMs: options.retryBackoffMs ?? client.options.retryBackoffMs,
       onRebalance: options.onRebalance,
+      groupProtocol: options.groupProtocol ?? 'classic',
+      groupRemoteAssignor: options.groupRemoteAssignor ?? null,
+      rackId: options.rackId ?? null,
     };
     if (this.options.assignors.length === 0) throw new ClientError('INVALID_ARGUMENT', 'at least one assignor is needed');
     if (this.options.groupInstanceId !== null && this.options.groupId === null) throw new ClientError('INVALID_ARGUMENT', 'groupInstanceId needs a groupId');
-    this.cooperative = this.options.assignors.every((a) => a.cooperative);
+    // the consumer group protocol is incremental: only what moves is revoked
+    this.cooperative = this.options.groupProtocol === 'consumer' || this.options.assignors.every((a) => a.cooperative);
     this.fetcher = new Fetcher(client, {
       minBytes: this.options.minBytes,
       maxBytes: this.options.maxBytes,
@@ -157,6 +173,31 @@ export class ConsumerCore {
       isolationLevel: this.options.isolationLevel === 'read_committed' ? READ_COMMITTED : READ_UNCOMMITTED,
       checkCrcs: this.options.checkCrcs,
     });
+    const hooks = {
+      onRejoinNeeded: (_reason: string, lost: boolean): void => {
+        if (this.mode !== 'subscribe') return;
+        this.needsJoin = true;
+        if (lost) this.lostPending = true;
+        this.wake();
+      },
+      onFatal: (error: Error): void => {
+        this.pendingError = error;
+        this.wake();
+      },
+      pollOverdue: (): boolean => this.polling === null && Date.now() - this.lastPollAt > this.options.rebalanceTimeoutMs,
+    };
+    if (this.options.groupId !== null && this.options.groupProtocol === 'consumer') {
+      this.membership = new ConsumerProtocolMembership(client, {
+        groupId: this.options.groupId,
+        groupInstanceId: this.options.groupInstanceId,
+        rebalanceTimeoutMs: this.options.rebalanceTimeoutMs,
+        retryBackoffMs: this.options.retryBackoffMs,
+        serverAssignor: this.options.groupRemoteAssignor,
+        rackId: this.options.rackId,
+        allowAutoTopicCreation: this.options.allowAutoTopicCreation,
+      }, hooks);
+      return;
+    }
     this.membership = this.options.groupId === null ? null : new GroupMembership(client, {
       groupId: this.options.groupId,
       groupInstanceId: this.options.groupInstanceId,
@@ -165,19 +206,7 @@ export class ConsumerCore {
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
       retryBackoffMs: this.options.retryBackoffMs,
       assignors: this.options.assignors,
-    }, {
-      onRejoinNeeded: (_reason, lost) => {
-        if (this.mode !== 'subscribe') return;
-        this.needsJoin = true;
-        if (lost) this.lostPending = true;
-        this.wake();
-      },
-      onFatal: (error) => {
-        this.pendingError = error;
-        this.wake();
-      },
-      pollOverdue: () => this.polling === null && Date.now() - this.lastPollAt > this.options.rebalanceTimeoutMs,
-    });
+    }, hooks);
   }
 
   assignment(): TopicPartition[] {
@@ -241,7 +270,14 @@ export class ConsumerCore {
     if (list.length === 0) return;
     const member: MemberIdentity = this.mode === 'subscribe' ? membership.identity : { generation: -1, memberId: '', groupInstanceId: null };
     try {
-      await commitOffsets(membership, member, list, this.options.retryBackoffMs);
+      try {
+        await commitOffsets(membership, member, list, this.options.retryBackoffMs);
+      } catch (e) {
+        // the consumer protocol's epoch moved on since the last heartbeat answer: learn it, try again
+        if (!(membership instanceof ConsumerProtocolMembership && e instanceof ClientError && e.kafkaCode === ErrorCode.STALE_MEMBER_EPOCH)) throw e;
+        await membership.sync();
+        await commitOffsets(membership, membership.identity, list, this.options.retryBackoffMs);
+      }
     } catch (e) {
       if (this.mode === 'subscribe' && e instanceof ClientError && e.kafkaCode !== undefined && REJOIN_ERRORS.has(e.kafkaCode)) {
         if (e.kafkaCode === ErrorCode.UNKNOWN_MEMBER_ID) membership.resetGeneration(true);

@@ -1,8 +1,10 @@
 /**
  * Consumer: a poll-based Kafka consumer, in the manner of Kafka's Java consumer.
  *
- * - subscribe(topics) joins the consumer group `groupId` (classic protocol, see
- *   group-membership.ts); partitions are assigned by the group leader's assignor. assign()
+ * - subscribe(topics) joins the consumer group `groupId`: with the classic protocol (the default,
+ *   group-membership.ts) partitions are assigned by the group leader's assignor; with
+ *   groupProtocol 'consumer' (KIP-848, consumer-protocol-membership.ts) by the broker, which
+ *   also evaluates subscribePattern()'s regex. assign()
  *   takes partitions by hand, without a group (a groupId still lets it commit and resume).
  * - poll(timeoutMs) does the work: it (re)joins the group when needed, runs the rebalance
  *   callbacks, looks up starting positions (the committed offset, else auto.offset.reset through
@@ -36,6 +38,7 @@ import {
 } from './consumer-state.js';
 import { drain, maybeRefreshMetadata, sendFetches, updatePositions } from './consumer-fetch.js';
 import { leaveGroup, rejoin } from './consumer-rebalance.js';
+import { ConsumerProtocolMembership } from './consumer-protocol-membership.js';
 
 export type { CommitOffset, CommittedOffset, ConsumerOptions, IsolationLevel, OffsetResetPolicy } from './consumer-state.js';
 
@@ -113,7 +116,26 @@ export class Consumer {
     if (topics.length === 0) throw new ClientError('INVALID_ARGUMENT', 'subscribe() needs topics; use unsubscribe() to stop');
     const next = [...new Set(topics)].sort();
     if (this.c.mode === 'subscribe' && next.join('\u0000') === this.c.subscription.join('\u0000')) return;
+    if (this.c.membership instanceof ConsumerProtocolMembership) this.c.membership.regex = null;
     this.c.subscription = next;
+    this.c.mode = 'subscribe';
+    this.c.needsJoin = true;
+    this.c.wake();
+  }
+
+  /**
+   * Subscribes to every topic whose whole name matches `pattern` (RE2 syntax), evaluated by the
+   * broker, which also adds topics created later and drops deleted ones (groupProtocol
+   * 'consumer' only).
+   */
+  subscribePattern(pattern: string): void {
+    this.c.ensureOpen();
+    const membership = this.c.membership;
+    if (!(membership instanceof ConsumerProtocolMembership)) throw new ClientError('INVALID_ARGUMENT', "subscribePattern() needs groupProtocol 'consumer'");
+    if (this.c.mode === 'assign') throw new ClientError('INVALID_ARGUMENT', 'subscribePattern() after assign(): call assign([]) first');
+    if (this.c.mode === 'subscribe' && membership.regex === pattern) return;
+    membership.regex = pattern;
+    this.c.subscription = [];
     this.c.mode = 'subscribe';
     this.c.needsJoin = true;
     this.c.wake();

@@ -27,7 +27,7 @@ import {
   GroupMembership, type GroupDirectory, type JoinRequest, type MembershipConfig, type SyncRequest,
 } from '../../../src/broker/group/group-membership.js';
 import { GroupOffsets, type CommitRequest, type OffsetsConfig, type OffsetsDirectory } from '../../../src/broker/group/group-offsets.js';
-import type { KeyValue } from '../../../src/broker/group/group-records.js';
+import { groupMetadataRecord, type KeyValue } from '../../../src/broker/group/group-records.js';
 import type { BrokerEndpoint } from '../../../src/broker/metadata/metadata-store.js';
 import { ReplicaManager } from '../../../src/broker/replica/replica-manager.js';
 import { SELF_CONTROLLER } from '../../../src/broker/metadata/controller-channel.js';
@@ -202,6 +202,10 @@ export class FakeGroups implements GroupDirectory, OffsetsDirectory {
 
   isCurrent(group: Group): boolean {
     return this.groups.get(group.groupId) === group;
+  }
+
+  metadataTombstones(group: Group): KeyValue[] {
+    return group.generationId > 0 ? [groupMetadataRecord(group.groupId, null)] : [];
   }
 
   remove(group: Group): void {

@@ -8,8 +8,9 @@ import * as admin from './admin-rules.js';
 import * as cluster from './cluster-rules.js';
 import * as data from './data-rules.js';
 import * as groups from './group-rules.js';
+import * as modernGroups from './modern-group-rules.js';
 import * as txn from './txn-rules.js';
 
-const ALL = [admin, cluster, data, groups, txn].flatMap((m) => Object.values(m)) as ApiRule<keyof ApiMessages>[];
+const ALL = [admin, cluster, data, groups, modernGroups, txn].flatMap((m) => Object.values(m)) as ApiRule<keyof ApiMessages>[];
 
 export const AUTHORIZATION_RULES: ReadonlyMap<number, ApiRule<keyof ApiMessages>> = new Map(ALL.map((r) => [r.apiKey as number, r]));
