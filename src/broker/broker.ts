@@ -43,6 +43,9 @@ import { TopicManager } from './topics/topic-manager.js';
 import { ReassignmentManager } from './topics/reassignment-manager.js';
 import { ReadBufferPool } from '../storage/read-buffer-pool.js';
 import { groupCoordinatorFromConfig, transactionCoordinatorFromConfig } from './coordinator/coordinators-from-config.js';
+import { ShareStateStore } from './group/share-groups/share-state-store.js';
+import { GroupConfigs } from './group/group-configs.js';
+import { SharePartitionManager } from './group/share-groups/share-partition-manager.js';
 import { ProducerIdManager } from './producer/producer-id-manager.js';
 import type { TransactionCoordinator } from './txn/transaction-coordinator.js';
 
@@ -157,8 +160,22 @@ export class Broker {
     const schemas = schemasLog(() => KafkaClient.connect({
       bootstrap: [`${advertised.host}:${advertised.port}`], clientId: `gregor-registry-${nodeId}`, security: interBrokerSecurity(config),
     }));
+    const groupConfigs = new GroupConfigs(config, metadata);
+    const shareStates = new ShareStateStore(() => KafkaClient.connect({
+      bootstrap: [`${advertised.host}:${advertised.port}`], clientId: `gregor-share-state-${nodeId}`, security: interBrokerSecurity(config),
+    }), () => ({ partitions: config.int('share.coordinator.state.topic.num.partitions'), replicationFactor: config.int('share.coordinator.state.topic.replication.factor') }));
+    const shares = new SharePartitionManager({
+      clock, logger, store: shareStates,
+      limits: (groupId) => ({
+        lockDurationMs: groupConfigs.int(groupId, 'share.record.lock.duration.ms'),
+        deliveryCountLimit: config.int('group.share.delivery.count.limit'),
+        maxInFlight: config.int('group.share.partition.max.record.locks'),
+      }),
+      autoOffsetReset: (groupId) => (groupConfigs.text(groupId, 'share.auto.offset.reset') === 'earliest' ? 'earliest' : 'latest'),
+    });
+    groups.onShareMemberGone = (groupId, memberId) => shares.releaseMember(groupId, memberId);
     const services: BrokerServices = {
-      nodeId, config, dynamicConfig, clock, logger, metadata, logs, replicas, topics, reassignments, groups, producerIds,
+      nodeId, config, dynamicConfig, clock, logger, metadata, logs, replicas, topics, reassignments, groups, shares, producerIds,
       authorizer: new Authorizer(() => authorizerSettings(config), () => metadata.acls()),
       quotas: quotaManager(metadata, config),
       metrics,
@@ -200,6 +217,7 @@ export class Broker {
       state = { ready: false, reason: 'shutting down' };
       stopFsyncMetrics();
       void schemas.close();
+      void shareStates.close();
     });
   }
 

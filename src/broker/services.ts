@@ -15,6 +15,7 @@ import type { ReassignmentManager } from './topics/reassignment-manager.js';
 import type { FetchSessionCache } from './fetch/fetch-session-cache.js';
 import type { ReadBufferPool } from '../storage/read-buffer-pool.js';
 import type { GroupCoordinator } from './group/group-coordinator.js';
+import type { SharePartitionManager } from './group/share-groups/share-partition-manager.js';
 import type { InternalTopicLog } from './coordinator/internal-topic-log.js';
 import type { ProducerIdManager } from './producer/producer-id-manager.js';
 import type { InitProducerIdRequest } from '../protocol/generated/messages/InitProducerIdRequest.js';
@@ -62,6 +63,8 @@ export interface BrokerServices {
   /** The broker's metrics (served on /metrics). */
   metrics: BrokerMetrics;
   groups: GroupCoordinator;
+  /** Share groups' share-partition state for the partitions this broker leads. */
+  shares: SharePartitionManager;
   producerIds: ProducerIdManager;
   /** The schema registry's ids, for topics that validate records against it. */
   schemaIds?: SchemaIds;

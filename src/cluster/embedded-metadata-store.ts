@@ -5,7 +5,7 @@
  *   meta.properties            version=1, cluster.id, node.id (as Kafka writes it)
  *   gregor-metadata.json       { "version": 1, "topics": [TopicMetadata, ...], "nextProducerId": "n",
  *                                "brokerConfigs": { "defaults": {...}, "byBroker": { "<id>": {...} } },
- *                                "entityConfigs": { "users": { "<name>": {...} }, "clients": {...}, "ips": {...} },
+ *                                "entityConfigs": { "users": { "<name>": {...} }, "clients": {...}, "ips": {...}, "groups": {...} },
  *                                "acls": [AclBinding, ...] }
  *
  * Every change is applied to the view at once and announced to the listeners, then the JSON is
@@ -45,7 +45,7 @@ export class EmbeddedMetadataStore implements MetadataStore {
   private topicsByName = new Map<string, TopicMetadata>();
   private nextProducerId = 0n;
   private brokerConfigs: DynamicBrokerConfigs = { defaults: {}, byBroker: {} };
-  private entities: Record<EntityType, Record<string, Record<string, string>>> = { users: {}, clients: {}, ips: {} };
+  private entities: Record<EntityType, Record<string, Record<string, string>>> = { users: {}, clients: {}, ips: {}, groups: {} };
   private aclList: AclBinding[] = [];
   private queue: Promise<void> = Promise.resolve();
   private readonly listeners = new MetadataListeners();

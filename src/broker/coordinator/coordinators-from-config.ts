@@ -34,6 +34,14 @@ export function consumerGroupConfig(config: BrokerConfig): ConsumerGroupConfig {
   return { sessionTimeoutMs, heartbeatIntervalMs, maxSize: config.int('group.consumer.max.size'), assignors, migrationPolicy: config.str('group.consumer.migration.policy') ?? 'bidirectional' };
 }
 
+/** A group's own numeric setting (GROUP config resources), undefined when it has none. */
+function perGroup(metadata: MetadataStore): (groupId: string, name: string) => number | undefined {
+  return (groupId, name) => {
+    const v = metadata.entityConfigs('groups')[groupId]?.[name];
+    return v === undefined ? undefined : Number(v);
+  };
+}
+
 export function groupCoordinatorFromConfig(
   config: BrokerConfig,
   s: { metadata: MetadataStore; topics: TopicManager; replicas: ReplicaManager; clock: Clock; logger: Logger },
@@ -65,7 +73,13 @@ export function groupCoordinatorFromConfig(
       retentionMs: config.int('offsets.retention.minutes') * 60_000,
     },
     retentionCheckIntervalMs: config.int('offsets.retention.check.interval.ms'),
-    consumer: consumerGroupConfig(config),
+    consumer: { ...consumerGroupConfig(config), perGroup: perGroup(s.metadata) },
+    share: {
+      perGroup: perGroup(s.metadata),
+      sessionTimeoutMs: config.int('group.share.session.timeout.ms'),
+      heartbeatIntervalMs: config.int('group.share.heartbeat.interval.ms'),
+      maxSize: config.int('group.share.max.size'),
+    },
     topics: () => s.metadata.topics().map((t) => ({ name: t.name, topicId: t.topicId, partitions: t.partitions.length, internal: t.internal })),
   });
 }

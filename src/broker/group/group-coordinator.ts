@@ -28,6 +28,8 @@ import { consumerGroupRecords, decodeConsumerGroupRecord } from './consumer-grou
 import { ConsumerGroupReplay } from './consumer-groups/consumer-group-replay.js';
 import { describeConsumerGroupAsClassic } from './consumer-groups/consumer-group-description.js';
 import type { TopicInfo } from './consumer-groups/subscriptions.js';
+import { ShareGroupCoordinator, ShareGroupReplay, type ShareGroupConfig } from './share-groups/share-group-coordinator.js';
+import { decodeShareGroupRecord, shareGroupRecords } from './share-groups/share-group-records.js';
 
 export interface GroupCoordinatorOptions {
   clock: Clock;
@@ -37,6 +39,7 @@ export interface GroupCoordinatorOptions {
   offsets: OffsetsConfig;
   retentionCheckIntervalMs: number;
   consumer: ConsumerGroupConfig;
+  share: ShareGroupConfig;
   /** The cluster's topics, for subscriptions of the consumer group protocol. */
   topics: () => TopicInfo[];
 }
@@ -85,6 +88,10 @@ export class GroupCoordinator {
   readonly offsets: GroupOffsets;
   /** The consumer group protocol (KIP-848). */
   readonly consumerGroups: ConsumerGroupCoordinator;
+  /** Share groups (KIP-932). */
+  readonly shareGroups: ShareGroupCoordinator;
+  /** Told when a share-group member leaves, so the records it holds are released (set by the broker). */
+  onShareMemberGone: (groupId: string, memberId: string) => void = () => undefined;
   private expiryTimer: Timer | undefined;
   private stopped = false;
 
@@ -109,10 +116,18 @@ export class GroupCoordinator {
       write: (g, records) => this.write(g, records).then(groupWriteError),
       topics: o.topics,
     });
+    this.shareGroups = new ShareGroupCoordinator(o.clock, o.logger, o.share, {
+      get: (id) => this.groups.get(id),
+      create: (id) => this.create(id),
+      write: (g, records) => this.write(g, records).then(groupWriteError),
+      topics: o.topics,
+      memberGone: (groupId, memberId) => this.onShareMemberGone(groupId, memberId),
+    });
   }
 
   /** The tombstones that remove a group's own records (not its offsets). */
   private metadataTombstones(g: Group): KeyValue[] {
+    if (g.share) return [shareGroupRecords.epoch(g.groupId, null)];
     if (g.consumer) {
       return [consumerGroupRecords.targetEpoch(g.groupId, null), consumerGroupRecords.partitionMetadata(g.groupId, null), consumerGroupRecords.epoch(g.groupId, null)];
     }
@@ -271,10 +286,16 @@ export class GroupCoordinator {
     const offsets = new Map<string, Map<string, OffsetEntry>>();
     const pending = new Map<string, Map<bigint, Map<string, OffsetEntry>>>();
     const consumerReplay = new ConsumerGroupReplay();
+    const shareReplay = new ShareGroupReplay();
     const count = this.o.log.replay(p, (key, value, _offset, txnProducer) => {
       const cgRecord = decodeConsumerGroupRecord(key, value);
       if (cgRecord) {
         consumerReplay.apply(cgRecord);
+        return;
+      }
+      const sgRecord = decodeShareGroupRecord(key, value);
+      if (sgRecord) {
+        shareReplay.apply(sgRecord);
         return;
       }
       const rec = decodeCoordinatorRecord(key, value);
@@ -307,7 +328,16 @@ export class GroupCoordinator {
         for (const [k, v] of map) target.set(k, v);
       }
     });
+    for (const id of shareReplay.groupIds()) {
+      const share = shareReplay.build(id);
+      if (!share) continue;
+      const group = this.create(id);
+      group.makeShareGroup(share, this.o.clock.now());
+      for (const m of share.members.values()) this.shareGroups.armSession(group, m);
+      this.shareGroups.syncState(group);
+    }
     for (const id of new Set([...metas.keys(), ...offsets.keys(), ...pending.keys(), ...consumerReplay.groupIds()])) {
+      if (this.groups.get(id)?.share) continue;
       const consumer = consumerReplay.build(id);
       const meta = consumer ? null : (metas.get(id) ?? null);
       const groupOffsets = offsets.get(id) ?? new Map();

@@ -16,6 +16,7 @@ import { ApiKey } from '../../protocol/generated/api-registry.js';
 import type { AlterConfigsRequestAlterConfigsResource as ResourceIn } from '../../protocol/generated/messages/AlterConfigsRequest.js';
 import { topicNameProblem } from '../topics/topic-names.js';
 import type { RequestContext } from './api-handler.js';
+import { alterGroupConfigs } from './group-config-resources.js';
 import { defineHandler } from './api-handler.js';
 import { alterBrokerConfigs } from './broker-config-changes.js';
 import {
@@ -53,6 +54,8 @@ async function alterResource(given: ResourceIn, validateOnly: boolean, ctx: Requ
     }
     case ResourceType.BROKER:
       return alterBrokerConfigs(r.resourceName, r.configs, validateOnly, ctx);
+    case ResourceType.GROUP:
+      return alterGroupConfigs(ctx.services, r.resourceName, r.configs, true, validateOnly);
     default:
       return resourceError(ErrorCode.INVALID_REQUEST, `Unknown resource type ${r.resourceType}`);
   }

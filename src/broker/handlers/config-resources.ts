@@ -288,7 +288,6 @@ export function checkTopicResourceName(name: string, problem: (name: string) => 
 
 /** Resource types Kafka accepts in the alter APIs that Gregor does not store configs for. */
 export function unsupportedResourceType(type: number): ResourceError | undefined {
-  if (type === ResourceType.GROUP) return resourceError(ErrorCode.INVALID_REQUEST, 'Resource type GROUP is not supported by this broker');
   if (type === ResourceType.CLIENT_METRICS) return resourceError(ErrorCode.INVALID_REQUEST, 'Resource type CLIENT_METRICS is not supported by this broker');
   return undefined;
 }

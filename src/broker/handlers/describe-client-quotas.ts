@@ -6,7 +6,7 @@
  */
 import { ApiKey } from '../../protocol/generated/api-registry.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import { ENTITY_TYPES } from '../metadata/metadata-store.js';
+import { QUOTA_ENTITY_TYPES } from '../metadata/metadata-store.js';
 import { protocolEntity, QUOTA_KEYS, type EntityComponent } from '../quota/quota-entity.js';
 import { defineHandler } from './api-handler.js';
 
@@ -34,7 +34,7 @@ export const describeClientQuotasHandler = defineHandler({
       const message = bad ? `Invalid filter component: entity type ${bad.entityType}, match type ${bad.matchType}` : 'Duplicate entity type in the filter';
       return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: message, entries: null };
     }
-    const entries = ENTITY_TYPES.flatMap((type) => Object.entries(ctx.services.metadata.entityConfigs(type)).flatMap(([name, configs]) => {
+    const entries = QUOTA_ENTITY_TYPES.flatMap((type) => Object.entries(ctx.services.metadata.entityConfigs(type)).flatMap(([name, configs]) => {
       const values = Object.entries(configs).filter(([k]) => QUOTA_KEYS.includes(k)).map(([key, v]) => ({ key, value: Number(v) }));
       if (values.length === 0) return [];
       const entity = protocolEntity({ type, name });

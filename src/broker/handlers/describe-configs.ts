@@ -26,6 +26,7 @@ import type {
 import type { DescribeConfigsRequestDescribeConfigsResource as ResourceIn } from '../../protocol/generated/messages/DescribeConfigsRequest.js';
 import { topicNameProblem } from '../topics/topic-names.js';
 import type { BrokerServices } from '../services.js';
+import { describeGroupConfigs } from './group-config-resources.js';
 import { defineHandler } from './api-handler.js';
 import {
   ConfigSource, describeBrokerConfigs, describeDynamicDefaults, describeTopicConfigs, isInt32Text, log4jLevelOf, ResourceType, ROOT_LOGGER,
@@ -84,6 +85,9 @@ function entriesOf(r: ResourceIn, services: BrokerServices): ConfigEntry[] | Res
         readOnly: false, sensitive: false, synonyms: [], configType: 0, documentation: '',
       }];
     }
+    case ResourceType.GROUP:
+      if (name === '') return failed(r, ErrorCode.INVALID_REQUEST, 'Group name must not be empty.');
+      return describeGroupConfigs(services, name);
     default: {
       const unsupported = unsupportedResourceType(r.resourceType);
       if (unsupported) return failed(r, unsupported.errorCode, unsupported.errorMessage);

@@ -3,7 +3,8 @@
  * LeaveGroup, OffsetCommit, OffsetFetch, DescribeGroups, ListGroups, DeleteGroups, OffsetDelete),
  * and the transaction APIs (InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn,
  * TxnOffsetCommit, DescribeTransactions, ListTransactions, DescribeProducers), and the consumer
- * group protocol's ConsumerGroupHeartbeat and ConsumerGroupDescribe.
+ * group protocol's ConsumerGroupHeartbeat and ConsumerGroupDescribe, and share groups'
+ * ShareGroupHeartbeat, ShareGroupDescribe, ShareFetch and ShareAcknowledge.
  */
 import type { ApiHandler } from './api-handler.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
@@ -28,6 +29,10 @@ import { listTransactionsHandler } from './list-transactions.js';
 import { describeProducersHandler } from './describe-producers.js';
 import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat.js';
 import { consumerGroupDescribeHandler } from './consumer-group-describe.js';
+import { shareGroupHeartbeatHandler } from './share-group-heartbeat.js';
+import { shareGroupDescribeHandler } from './share-group-describe.js';
+import { shareFetchHandler } from './share-fetch.js';
+import { shareAcknowledgeHandler } from './share-acknowledge.js';
 
 export const GROUP_HANDLERS = [
   findCoordinatorHandler, joinGroupHandler, syncGroupHandler, heartbeatHandler, leaveGroupHandler,
@@ -35,4 +40,5 @@ export const GROUP_HANDLERS = [
   offsetDeleteHandler, initProducerIdHandler, addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler,
   txnOffsetCommitHandler, writeTxnMarkersHandler, describeTransactionsHandler, listTransactionsHandler, describeProducersHandler,
   consumerGroupHeartbeatHandler, consumerGroupDescribeHandler,
+  shareGroupHeartbeatHandler, shareGroupDescribeHandler, shareFetchHandler, shareAcknowledgeHandler,
 ] as unknown as readonly ApiHandler<never>[];

@@ -22,6 +22,7 @@ import { TOPIC_CONFIG_BY_NAME } from '../../storage/log-config.js';
 import type { TopicMetadata } from '../metadata/metadata-store.js';
 import { topicNameProblem } from '../topics/topic-names.js';
 import type { RequestContext } from './api-handler.js';
+import { alterGroupConfigs } from './group-config-resources.js';
 import { defineHandler } from './api-handler.js';
 import { incrementalAlterBrokerConfigs } from './broker-config-changes.js';
 import {
@@ -129,6 +130,11 @@ async function alterResource(r: ResourceIn, validateOnly: boolean, ctx: RequestC
       return incrementalAlterBrokerConfigs(r.resourceName, r.configs, validateOnly, ctx);
     case ResourceType.BROKER_LOGGER:
       return alterLogger(r, validateOnly, ctx);
+    case ResourceType.GROUP: {
+      const bad = r.configs.find((c) => c.configOperation !== ConfigOperation.SET && c.configOperation !== ConfigOperation.DELETE);
+      if (bad) return resourceError(ErrorCode.INVALID_REQUEST, `${OP_NAMES[bad.configOperation] ?? bad.configOperation} operation is not allowed for the GROUP resource`);
+      return alterGroupConfigs(ctx.services, r.resourceName, r.configs.map((c) => ({ name: c.name, value: c.configOperation === ConfigOperation.DELETE ? null : c.value })), false, validateOnly);
+    }
     default:
       return resourceError(ErrorCode.INVALID_REQUEST, `Unknown resource type ${r.resourceType}`);
   }

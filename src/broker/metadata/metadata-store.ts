@@ -70,9 +70,12 @@ export type MetadataChange =
  * Kafka's client entities that carry settings of their own: users (SCRAM credentials, quotas),
  * client ids and IP addresses (quotas). A user+client pair is the user entity named
  * `<user>/clients/<client>`; `<default>` names the default entity, as in Kafka's config paths.
+ * Groups carry the group-level settings of Kafka's GROUP config resources (KIP-848, KIP-932).
  */
-export type EntityType = 'users' | 'clients' | 'ips';
-export const ENTITY_TYPES: readonly EntityType[] = ['users', 'clients', 'ips'];
+export type EntityType = 'users' | 'clients' | 'ips' | 'groups';
+export const ENTITY_TYPES: readonly EntityType[] = ['users', 'clients', 'ips', 'groups'];
+/** The entity types client quotas apply to. */
+export const QUOTA_ENTITY_TYPES: readonly EntityType[] = ['users', 'clients', 'ips'];
 export const DEFAULT_ENTITY = '<default>';
 
 /** A partition change that applies only if the partition is still at `expectedEpoch`. */

@@ -6,3 +6,4 @@ export {
   type AssignmentInput, type AssignorName, type GroupAssignment, type GroupMember, type PartitionAssignor,
 } from './assignors/index.js';
 export { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, type Assignment, type Subscription } from './consumer-protocol.js';
+export { ShareConsumer, type AcknowledgeKind, type ShareConsumerOptions, type ShareRecord } from './share-consumer.js';

@@ -24,7 +24,7 @@ export class EtcdView {
   readonly topics = new Map<string, Versioned<TopicMetadata>>();
   readonly brokers = new Map<number, BrokerEndpoint>();
   readonly brokerConfigs: DynamicBrokerConfigs = { defaults: {}, byBroker: {} };
-  readonly entities: Record<EntityType, Map<string, Record<string, string>>> = { users: new Map(), clients: new Map(), ips: new Map() };
+  readonly entities: Record<EntityType, Map<string, Record<string, string>>> = { users: new Map(), clients: new Map(), ips: new Map(), groups: new Map() };
   /** ACL bindings by their key id. */
   readonly acls = new Map<string, AclBinding>();
   clusterId: string | undefined;

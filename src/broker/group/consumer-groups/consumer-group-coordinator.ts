@@ -50,6 +50,8 @@ export interface ConsumerGroupConfig {
   assignors: string[];
   /** group.consumer.migration.policy: disabled, upgrade, downgrade or bidirectional. */
   migrationPolicy: string;
+  /** A group's own setting (GROUP config resource), when it has one. */
+  perGroup?: (groupId: string, name: string) => number | undefined;
 }
 
 export interface ConsumerGroupDirectory {
@@ -171,7 +173,7 @@ export class ConsumerGroupCoordinator {
       group, records,
       response: {
         throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null,
-        memberId: member.memberId, memberEpoch: member.memberEpoch, heartbeatIntervalMs: this.config.heartbeatIntervalMs,
+        memberId: member.memberId, memberEpoch: member.memberEpoch, heartbeatIntervalMs: this.config.perGroup?.(group.groupId, 'consumer.heartbeat.interval.ms') ?? this.config.heartbeatIntervalMs,
         assignment: send ? { topicPartitions: toWire(member.assignment.assigned) } : null,
       },
     };
@@ -314,7 +316,7 @@ export class ConsumerGroupCoordinator {
     }
     if (next.state === MemberState.UNREVOKED_PARTITIONS) {
       if (!member.rebalanceTimer) {
-        const timeout = member.rebalanceTimeoutMs > 0 ? member.rebalanceTimeoutMs : this.config.sessionTimeoutMs;
+        const timeout = member.rebalanceTimeoutMs > 0 ? member.rebalanceTimeoutMs : this.sessionTimeoutMs(group.groupId);
         member.rebalanceTimer = this.clock.schedule(timeout, () => {
           member.rebalanceTimer = undefined;
           this.fence(group, member.memberId, 'did not revoke its partitions within its rebalance timeout');
@@ -333,10 +335,14 @@ export class ConsumerGroupCoordinator {
     };
   }
 
+  private sessionTimeoutMs(groupId: string): number {
+    return this.config.perGroup?.(groupId, 'consumer.session.timeout.ms') ?? this.config.sessionTimeoutMs;
+  }
+
   /** (Re)starts a member's session timer. */
   armSession(group: Group, cg: ConsumerGroup, member: ConsumerGroupMember): void {
     member.sessionTimer?.cancel();
-    member.sessionTimer = this.clock.schedule(this.config.sessionTimeoutMs, () => {
+    member.sessionTimer = this.clock.schedule(this.sessionTimeoutMs(group.groupId), () => {
       member.sessionTimer = undefined;
       if (cg.members.get(member.memberId) === member) this.fence(group, member.memberId, 'session timed out');
     });

@@ -20,17 +20,21 @@ import { ZERO_UUID } from '../../../../protocol/wire/codec-support.js';
 
 const TOPIC_DENIED = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
 const CONFIG_TOPIC = 2;
+const CONFIG_GROUP = 32;
 const NOT_REQUESTED = -2147483648;
 const topicOk = (a: Access, op: number, name: string): boolean => a.allowed(op, ResourceType.TOPIC, name);
 const clusterOk = (a: Access, op: number): boolean => a.allowed(op, ResourceType.CLUSTER, CLUSTER_NAME);
 
-/** Whether the caller may do `op` on a config resource (a topic, or the cluster for brokers and loggers). */
+/** Whether the caller may do `op` on a config resource (a topic, a group, or the cluster for brokers and loggers). */
 function configOk(a: Access, op: number, resourceType: number, name: string): boolean {
-  return resourceType === CONFIG_TOPIC ? topicOk(a, op, name) : clusterOk(a, op);
+  if (resourceType === CONFIG_TOPIC) return topicOk(a, op, name);
+  if (resourceType === CONFIG_GROUP) return a.allowed(op, ResourceType.GROUP, name);
+  return clusterOk(a, op);
 }
 
 function configDenied(resourceType: number): number {
-  return resourceType === CONFIG_TOPIC ? TOPIC_DENIED : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+  if (resourceType === CONFIG_TOPIC) return TOPIC_DENIED;
+  return resourceType === CONFIG_GROUP ? ErrorCode.GROUP_AUTHORIZATION_FAILED : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
 }
 
 export const createTopicsRule = defineRule({

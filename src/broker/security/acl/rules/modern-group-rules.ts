@@ -4,7 +4,9 @@
  *                                                 named in the subscription
  *   ConsumerGroupDescribe, ShareGroupDescribe     DESCRIBE on each group; authorized
  *                                                 operations filled in truthfully
- *   ShareFetch, ShareAcknowledge                  READ on the group; READ on each topic
+ *   ShareFetch, ShareAcknowledge                  READ on the group; READ on each topic the
+ *                                                 request names (TOPIC_AUTHORIZATION_FAILED for the
+ *                                                 whole request otherwise)
  */
 import { ApiKey } from '../../../../protocol/generated/api-registry.js';
 import { ErrorCode } from '../../../../protocol/generated/error-codes.js';
@@ -51,5 +53,66 @@ export const consumerGroupDescribeRule = defineRule({
         ],
       }),
     };
+  },
+});
+
+export const shareGroupHeartbeatRule = defineRule({
+  apiKey: ApiKey.ShareGroupHeartbeat,
+  check(request, a) {
+    const errorCode = heartbeatError(a, request.groupId, request.subscribedTopicNames);
+    if (errorCode === ErrorCode.NONE) return { request };
+    return { refuse: { throttleTimeMs: 0, errorCode, errorMessage: null, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null } };
+  },
+});
+
+export const shareGroupDescribeRule = defineRule({
+  apiKey: ApiKey.ShareGroupDescribe,
+  check(request, a) {
+    const { kept, refused } = split(request.groupIds, (g) => groupOk(a, AclOperation.DESCRIBE, g));
+    return {
+      request: { ...request, groupIds: kept },
+      complete: (response) => ({
+        ...response,
+        groups: [
+          ...response.groups.map((g) => (request.includeAuthorizedOperations && g.errorCode === ErrorCode.NONE
+            ? { ...g, authorizedOperations: a.operations(ResourceType.GROUP, g.groupId, operationsOf(ResourceType.GROUP)) }
+            : g)),
+          ...refused.map((groupId) => ({
+            errorCode: GROUP_DENIED, errorMessage: null, groupId, groupState: '', groupEpoch: -1, assignmentEpoch: -1, assignorName: '', members: [],
+            authorizedOperations: -2147483648,
+          })),
+        ],
+      }),
+    };
+  },
+});
+
+/** READ on every topic a share request names (by id); the name is looked up in the cluster metadata. */
+function shareTopicsOk(a: Access, topicIds: readonly string[]): boolean {
+  return topicIds.every((id) => {
+    const name = a.services.metadata.topicById(id)?.name;
+    return name !== undefined && topicOk(a, AclOperation.READ, name);
+  });
+}
+
+export const shareFetchRule = defineRule({
+  apiKey: ApiKey.ShareFetch,
+  check(request, a) {
+    let errorCode: number = ErrorCode.NONE;
+    if (!groupOk(a, AclOperation.READ, request.groupId ?? '')) errorCode = GROUP_DENIED;
+    else if (!shareTopicsOk(a, request.topics.map((t) => t.topicId))) errorCode = TOPIC_DENIED;
+    if (errorCode === ErrorCode.NONE) return { request };
+    return { refuse: { throttleTimeMs: 0, errorCode, errorMessage: null, responses: [], nodeEndpoints: [] } };
+  },
+});
+
+export const shareAcknowledgeRule = defineRule({
+  apiKey: ApiKey.ShareAcknowledge,
+  check(request, a) {
+    let errorCode: number = ErrorCode.NONE;
+    if (!groupOk(a, AclOperation.READ, request.groupId ?? '')) errorCode = GROUP_DENIED;
+    else if (!shareTopicsOk(a, request.topics.map((t) => t.topicId))) errorCode = TOPIC_DENIED;
+    if (errorCode === ErrorCode.NONE) return { request };
+    return { refuse: { throttleTimeMs: 0, errorCode, errorMessage: null, responses: [], nodeEndpoints: [] } };
   },
 });
