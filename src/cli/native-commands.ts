@@ -6,6 +6,7 @@
  *   gregor produce <topic> [...]                        -> kafka-console-producer --topic <topic>
  *   gregor consume <topic> [...]                        -> kafka-console-consumer --topic <topic>
  *   gregor groups list|describe <group>|delete <group>|reset-offsets <group> [...]
+ *   gregor share-groups list|describe <group>|delete <group>  -> kafka-share-groups
  *   gregor configs describe|alter <topic> [...]         -> kafka-configs --entity-type topics
  *   gregor perf produce|consume <topic> [...]           -> kafka-producer-perf-test / kafka-consumer-perf-test
  *
@@ -39,6 +40,14 @@ const ACTIONS: Record<string, { tool: string; actions: Record<string, { flag: st
       delete: { flag: '--delete', subject: '--group' },
       'reset-offsets': { flag: '--reset-offsets', subject: '--group' },
       'delete-offsets': { flag: '--delete-offsets', subject: '--group' },
+    },
+  },
+  'share-groups': {
+    tool: 'kafka-share-groups',
+    actions: {
+      list: { flag: '--list' },
+      describe: { flag: '--describe', subject: '--group' },
+      delete: { flag: '--delete', subject: '--group' },
     },
   },
   configs: {

@@ -12,10 +12,12 @@ import { kafkaProducerPerfTest } from './kafka-producer-perf-test.js';
 import { kafkaConsumerPerfTest } from './kafka-consumer-perf-test.js';
 import { kafkaReassignPartitions } from './kafka-reassign-partitions.js';
 import { kafkaAcls } from './kafka-acls.js';
+import { kafkaShareGroups } from './kafka-share-groups.js';
+import { kafkaConsoleShareConsumer } from './kafka-console-share-consumer.js';
 
 export const TOOLS: readonly Tool[] = [
   kafkaTopics, kafkaConsoleProducer, kafkaConsoleConsumer, kafkaConsumerGroups, kafkaConfigs,
-  kafkaProducerPerfTest, kafkaConsumerPerfTest, kafkaReassignPartitions, kafkaAcls,
+  kafkaProducerPerfTest, kafkaConsumerPerfTest, kafkaReassignPartitions, kafkaAcls, kafkaShareGroups, kafkaConsoleShareConsumer,
 ];
 
 /** A tool by any of its names: kafka-topics, kafka-topics.sh, ./kafka-topics.sh, /path/kafka-topics.sh. */

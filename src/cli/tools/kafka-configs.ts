@@ -30,8 +30,10 @@ function resourceType(entityType: string | undefined, o: { has(n: string): boole
       return 'broker';
     case 'broker-loggers':
       return 'broker-logger';
+    case 'groups':
+      return 'group';
     default:
-      throw new UsageError(`--entity-type must be topics, brokers or broker-loggers, not '${entityType ?? ''}'`);
+      throw new UsageError(`--entity-type must be topics, brokers, broker-loggers or groups, not '${entityType ?? ''}'`);
   }
 }
 
@@ -211,7 +213,7 @@ export const kafkaConfigs: Tool = {
       }
       const [desc] = await admin.describeConfigs([{ type, name }], { includeSynonyms: true });
       // without --all only the entity's own dynamic settings, as Kafka's tool shows them
-      const dynamicSource = type === 'topic' ? 'DYNAMIC_TOPIC_CONFIG' : name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG';
+      const dynamicSource = type === 'topic' ? 'DYNAMIC_TOPIC_CONFIG' : type === 'group' ? 'DYNAMIC_GROUP_CONFIG' : name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG';
       const entries = (desc?.entries ?? []).filter((e) => o.has('all') || type === 'broker-logger' || e.source === dynamicSource)
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       if (o.has('json')) {

@@ -106,6 +106,10 @@ export const kafkaConsoleConsumer: Tool = {
         autoOffsetReset: reset,
         enableAutoCommit: o.has('group') ? bool(client.get('enable.auto.commit'), true) : false,
         isolationLevel: isolation,
+        // Kafka's consumer settings for the consumer group protocol (KIP-848)
+        groupProtocol: client.get('group.protocol')?.toLowerCase() === 'consumer' ? 'consumer' : 'classic',
+        ...(client.get('group.remote.assignor') ? { groupRemoteAssignor: client.get('group.remote.assignor')! } : {}),
+        ...(client.get('group.instance.id') ? { groupInstanceId: client.get('group.instance.id')! } : {}),
       });
       let stop = false;
       const onSignal = (): void => {

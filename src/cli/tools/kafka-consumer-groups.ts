@@ -177,7 +177,8 @@ export const kafkaConsumerGroups: Tool = {
     return withAdmin(bootstrapOf(o), async (admin) => {
       if (o.has('list')) {
         const state = o.get('state');
-        const groups = await admin.listGroups(state ? { states: state.split(',') } : {});
+        // share groups are kafka-share-groups' (they have no offsets to show here)
+        const groups = (await admin.listGroups(state ? { states: state.split(',') } : {})).filter((g) => g.type !== 'share');
         if (o.has('json')) io.stdout.write(`${JSON.stringify(groups)}\n`);
         else for (const g of groups.sort((a, b) => a.groupId.localeCompare(b.groupId))) io.stdout.write(`${g.groupId}\n`);
         return EXIT_OK;

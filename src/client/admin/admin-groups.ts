@@ -14,19 +14,20 @@ import type { GroupListing, GroupDescription, GroupResult, GroupOffset, OffsetTo
 import { withMissing, partitionResults, type AdminContext } from './admin-helpers.js';
 
 /** The groups of every broker, sorted by id; `states` filters by state (ListGroups v4+). */
-export async function listGroups(ctx: AdminContext, options: { states?: readonly string[] } = {}): Promise<GroupListing[]> {
+export async function listGroups(ctx: AdminContext, options: { states?: readonly string[]; types?: readonly string[] } = {}): Promise<GroupListing[]> {
   const md = await ctx.client.withRetries(() => ctx.client.refreshMetadata([]));
   const groups = new Map<string, GroupListing>();
   for (const nodeId of md.brokers.keys()) {
     const response = await ctx.client.withRetries(async () => {
       const { response: r } = await call(ctx.client, nodeId, ApiKey.ListGroups, 5, (v) => {
         if (options.states && v < 4) throw new ClientError('UNSUPPORTED', 'filtering groups by state needs ListGroups v4');
-        return v >= 4 ? { statesFilter: options.states ? [...options.states] : [] } : {};
+        if (options.types && v < 5) throw new ClientError('UNSUPPORTED', 'filtering groups by type needs ListGroups v5');
+        return v >= 4 ? { statesFilter: options.states ? [...options.states] : [], ...(v >= 5 ? { typesFilter: options.types ? [...options.types] : [] } : {}) } : {};
       });
       check(r.errorCode, `list groups on broker ${nodeId}`);
       return r;
     });
-    for (const g of response.groups) groups.set(g.groupId, { groupId: g.groupId, protocolType: g.protocolType, state: g.groupState ?? null });
+    for (const g of response.groups) groups.set(g.groupId, { groupId: g.groupId, protocolType: g.protocolType, state: g.groupState ?? null, type: g.groupType ?? null });
   }
   return [...groups.values()].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
 }

@@ -97,6 +97,17 @@ export interface GroupListing {
   protocolType: string;
   /** null before ListGroups v4. */
   state: string | null;
+  /** classic, consumer (KIP-848) or share (KIP-932); null before ListGroups v5. */
+  type: string | null;
+}
+
+export interface ShareGroupDescription {
+  groupId: string;
+  errorCode: number;
+  state: string;
+  groupEpoch: number;
+  assignor: string;
+  members: { memberId: string; clientId: string; clientHost: string; memberEpoch: number; subscribedTopics: string[]; assignment: Record<string, number[]> }[];
 }
 
 export interface GroupMemberDescription {

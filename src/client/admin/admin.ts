@@ -28,6 +28,7 @@ import type { ConfigResourceType } from './configs.js';
 import type { TopicPartition } from './requests.js';
 import * as topicOps from './admin-topics.js';
 import * as configOps from './admin-config-ops.js';
+import { describeShareGroups } from './admin-share-groups.js';
 import * as groupOps from './admin-groups.js';
 import * as recordOps from './admin-records.js';
 import * as reassignmentOps from './admin-reassignments.js';
@@ -36,7 +37,7 @@ import * as aclOps from './admin-acls.js';
 import * as quotaOps from './admin-quotas.js';
 import * as logDirOps from './admin-log-dirs.js';
 import type { AclBinding, AclFilter } from '../../protocol/acl/acl-binding.js';
-import type { AdminOptions, NewTopic, ResultOptions, CreateTopicsOptions, CreateTopicResult, DeleteTopicResult, TopicDescription, ConfigResource, DescribeConfigsOptions, ConfigResourceDescription, AlterConfigOperation, GroupListing, GroupDescription, GroupResult, OffsetSpec, ListOffsetsOptions, ListedOffset, GroupOffset, OffsetToCommit, PartitionResult, RecordsToDelete, DeletedRecords, ClusterDescription, ReplicaMove, ReassignmentResult, OngoingReassignment } from './admin-types.js';
+import type { AdminOptions, NewTopic, ResultOptions, CreateTopicsOptions, CreateTopicResult, DeleteTopicResult, TopicDescription, ConfigResource, DescribeConfigsOptions, ConfigResourceDescription, AlterConfigOperation, GroupListing, GroupDescription, GroupResult, OffsetSpec, ListOffsetsOptions, ListedOffset, GroupOffset, OffsetToCommit, PartitionResult, RecordsToDelete, DeletedRecords, ClusterDescription, ReplicaMove, ReassignmentResult, OngoingReassignment, ShareGroupDescription } from './admin-types.js';
 
 export type { ConfigEntry, ConfigOp, ConfigResourceType, ConfigSourceName, ConfigSynonym, ConfigTypeName } from './configs.js';
 export type { TopicPartition } from './requests.js';
@@ -155,9 +156,14 @@ export class Admin {
 
   // ---- groups ----
 
-  /** The groups of every broker, sorted by id; `states` filters by state (ListGroups v4+). */
-  listGroups(options: { states?: readonly string[] } = {}): Promise<GroupListing[]> {
+  /** The groups of every broker, sorted by id; `states` filters by state (ListGroups v4+), `types` by type (v5+). */
+  listGroups(options: { states?: readonly string[]; types?: readonly string[] } = {}): Promise<GroupListing[]> {
     return groupOps.listGroups(this.ctx, options);
+  }
+
+  /** Share groups (KIP-932) with their members and partitions. */
+  describeShareGroups(groupIds: readonly string[]): Promise<ShareGroupDescription[]> {
+    return describeShareGroups(this.ctx, groupIds);
   }
 
   describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> {

@@ -6,13 +6,14 @@
 import type { DescribeConfigsResponseDescribeConfigsResourceResult } from '../../protocol/generated/messages/DescribeConfigsResponse.js';
 import { ClientError } from '../client-error.js';
 
-export type ConfigResourceType = 'topic' | 'broker' | 'broker-logger';
+export type ConfigResourceType = 'topic' | 'broker' | 'broker-logger' | 'group';
 
 /** Kafka's ConfigResource.Type codes. */
 const RESOURCE_TYPE_CODES: Record<ConfigResourceType, number> = {
   topic: 2,
   broker: 4,
   'broker-logger': 8,
+  group: 32,
 };
 
 export function resourceTypeCode(type: ConfigResourceType): number {

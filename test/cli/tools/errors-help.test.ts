@@ -41,8 +41,8 @@ describe('--help', () => {
 
   it('bin/kafka has every Kafka tool Gregor implements, and kafka-server-start', () => {
     assert.deepEqual(scripts, [
-      'kafka-acls.sh', 'kafka-configs.sh', 'kafka-console-consumer.sh', 'kafka-console-producer.sh', 'kafka-consumer-groups.sh',
-      'kafka-consumer-perf-test.sh', 'kafka-producer-perf-test.sh', 'kafka-reassign-partitions.sh', 'kafka-server-start.sh', 'kafka-topics.sh',
+      'kafka-acls.sh', 'kafka-configs.sh', 'kafka-console-consumer.sh', 'kafka-console-producer.sh', 'kafka-console-share-consumer.sh', 'kafka-consumer-groups.sh',
+      'kafka-consumer-perf-test.sh', 'kafka-producer-perf-test.sh', 'kafka-reassign-partitions.sh', 'kafka-server-start.sh', 'kafka-share-groups.sh', 'kafka-topics.sh',
     ]);
   });
 
