@@ -5,8 +5,10 @@
  * every acknowledged record is in the log at the offset its delivery report gave (the idempotent
  * producer's exactly once, in order) and every record the consumer saw is still there at the
  * offset it saw it. A transaction open when its coordinator is killed commits on the new
- * coordinator, and read_committed readers see it exactly once. Skipped, with the reason printed,
- * without etcd or confluent-kafka.
+ * coordinator, and read_committed readers see it exactly once. A consumer-protocol group (KIP-848)
+ * keeps its member, epoch and partitions when its coordinator is killed; a share group (KIP-932)
+ * does not get acknowledged records again when the partition's leader is killed. Skipped, with the
+ * reason printed, without etcd or confluent-kafka.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +23,9 @@ import { waitFor } from '../support/clients/wait.js';
 import { readPartition } from '../support/clients/raw-client.js';
 import { PYTHON } from '../support/clients/python.js';
 import { run, startBackground } from '../support/clients/process.js';
+import { KafkaClient } from '../../src/client/kafka-client.js';
+import { Consumer, ShareConsumer, type ShareRecord } from '../../src/client/consumer/index.js';
+import { ApiKey } from '../../src/protocol/generated/api-registry.js';
 
 const missing = etcdMissing();
 if (missing) console.log(`skipping the client failover tests: ${missing}`);
@@ -62,7 +67,11 @@ describe('failover as clients see it', { skip: missing ?? false }, () => {
   let dir: string;
 
   before(async () => {
-    cluster = await startTestCluster(3, { 'replica.lag.time.max.ms': '1500', 'replica.fetch.backoff.ms': '200' });
+    cluster = await startTestCluster(3, {
+      'replica.lag.time.max.ms': '1500', 'replica.fetch.backoff.ms': '200',
+      'group.consumer.heartbeat.interval.ms': '300', 'group.consumer.min.heartbeat.interval.ms': '100',
+      'group.share.heartbeat.interval.ms': '300',
+    });
     dir = mkdtempSync(join(tmpdir(), 'gregor-failover-'));
   });
   after(async () => {
@@ -178,5 +187,98 @@ describe('failover as clients see it', { skip: missing ?? false }, () => {
       await reader.disconnect();
     }
     assert.deepEqual([...got].sort(), [...values].sort());
+  });
+
+  it('a consumer-protocol group keeps its member, epoch and partitions when its coordinator is killed', async () => {
+    await createTopic('kip848-failover');
+    const client = await KafkaClient.connect({ bootstrap: cluster.bootstrap.split(','), clientId: 'kip848-failover', retryBackoffMs: 100 });
+    const consumer = new Consumer(client, { groupId: 'kip848-failover', groupProtocol: 'consumer', autoOffsetReset: 'earliest', maxWaitMs: 100, retryBackoffMs: 100 });
+    consumer.subscribe(['kip848-failover']);
+    let stop = false;
+    let pollError: unknown;
+    const loop = (async () => {
+      for (let i = 0; i < 100_000 && !stop; i++) await consumer.poll(100).catch((e: unknown) => void (pollError = e));
+    })();
+    try {
+      await waitFor(() => consumer.assignment().length === 3, { timeoutMs: 20_000, what: 'the member to own all three partitions' });
+      const memberId = consumer.memberId;
+      const epoch = consumer.generationId;
+      const coordinator = await client.coordinator('kip848-failover');
+      await cluster.brokers[coordinator]!.crash();
+      const other = (coordinator + 1) % 3;
+      // another broker takes over the group from the replicated __consumer_offsets and knows the member
+      await waitFor(async () => {
+        const c = await KafkaClient.connect({ bootstrap: [`127.0.0.1:${cluster.brokers[other]!.port}`], clientId: 'describe', retryBackoffMs: 100 });
+        try {
+          const node = await c.coordinator('kip848-failover');
+          if (node === coordinator) return false;
+          const g = (await c.send(ApiKey.ConsumerGroupDescribe, { groupIds: ['kip848-failover'], includeAuthorizedOperations: false }, node)).groups[0]!;
+          return g.errorCode === 0 && g.members.some((m) => m.memberId === memberId && m.memberEpoch === epoch);
+        } catch {
+          return false;
+        } finally {
+          c.close();
+        }
+      }, { timeoutMs: 30_000, intervalMs: 200, what: 'the new coordinator to know the member at its epoch' });
+      // the member heartbeats on at the new coordinator without having to rejoin
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(consumer.memberId, memberId);
+      assert.equal(consumer.generationId, epoch);
+      assert.equal(consumer.assignment().length, 3);
+      assert.equal(pollError, undefined);
+      await cluster.brokers[coordinator]!.start();
+      await cluster.waitForBrokers([0, 1, 2], other);
+    } finally {
+      stop = true;
+      await loop;
+      await consumer.close().catch(() => undefined);
+      client.close();
+    }
+  });
+
+  it('a share group does not get acknowledged records again when the partition\'s leader is killed', async () => {
+    await createTopic('share-failover');
+    const admin = await connectedAdmin(cluster.bootstrap);
+    const kafka = new Kafka({ clientId: 'share-failover', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: 'share-failover', acks: -1, messages: ['s0', 's1', 's2', 's3', 's4', 's5'].map((value) => ({ value, partition: 0 })) });
+    await producer.disconnect();
+    await admin.disconnect();
+    const client = await KafkaClient.connect({ bootstrap: cluster.bootstrap.split(','), clientId: 'share-failover', retryBackoffMs: 100 });
+    try {
+      const set = await client.send(ApiKey.IncrementalAlterConfigs, {
+        resources: [{ resourceType: 32, resourceName: 'share-failover', configs: [{ name: 'share.auto.offset.reset', configOperation: 0, value: 'earliest' }] }], validateOnly: false,
+      }, 'controller');
+      assert.equal(set.responses[0]!.errorCode, 0, set.responses[0]!.errorMessage ?? '');
+      const first = new ShareConsumer(client, { groupId: 'share-failover', acknowledgementMode: 'explicit', maxWaitMs: 100 });
+      first.subscribe(['share-failover']);
+      const got: ShareRecord[] = [];
+      await waitFor(async () => {
+        got.push(...await first.poll(200));
+        return got.length >= 6;
+      }, { timeoutMs: 30_000, what: 'six records' });
+      for (const r of got) first.acknowledge(r, ['s0', 's1', 's2'].includes(r.value!.toString()) ? 'accept' : 'release');
+      await first.commitSync();
+      await first.close();
+      const leader = await leaderOf('share-failover', 0, 0);
+      const other = (leader + 1) % 3;
+      await cluster.brokers[leader]!.crash();
+      await waitFor(async () => (await leaderOf('share-failover', 0, other)) !== leader, { timeoutMs: 30_000, what: 'a new leader' });
+      const second = new ShareConsumer(client, { groupId: 'share-failover', maxWaitMs: 100 });
+      second.subscribe(['share-failover']);
+      const again: ShareRecord[] = [];
+      await waitFor(async () => {
+        again.push(...await second.poll(200).catch(() => []));
+        return again.length >= 3;
+      }, { timeoutMs: 30_000, what: 'the released records from the new leader' });
+      again.push(...await second.poll(500));
+      assert.deepEqual(again.map((r) => [r.value!.toString(), r.deliveryCount]).sort(), [['s3', 2], ['s4', 2], ['s5', 2]]);
+      await second.close();
+      await cluster.brokers[leader]!.start();
+      await cluster.waitForBrokers([0, 1, 2], other);
+    } finally {
+      client.close();
+    }
   });
 });
