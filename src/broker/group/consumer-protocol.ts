@@ -46,3 +46,42 @@ export function encodeAssignment(partitions: ReadonlyMap<string, readonly number
   w.int32(-1);
   return w.toBuffer();
 }
+
+function readTopicPartitions(r: Reader): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const n = r.arrayLength(false, 2);
+  for (let i = 0; i < n; i++) {
+    const topic = r.string();
+    const count = r.arrayLength(false, 4);
+    const ps: number[] = [];
+    for (let j = 0; j < count; j++) ps.push(r.int32());
+    out.set(topic, ps.sort((a, b) => a - b));
+  }
+  return out;
+}
+
+/** The partitions of a consumer assignment, by topic; undefined when the bytes are not one. */
+export function assignmentPartitions(assignment: Buffer): Map<string, number[]> | undefined {
+  if (assignment.length === 0) return new Map();
+  try {
+    const r = new Reader(assignment);
+    if (r.int16() < 0) return undefined;
+    return readTopicPartitions(r);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The owned partitions a subscription of version 1 or later reports (empty before v1). */
+export function subscriptionOwnedPartitions(metadata: Buffer): Map<string, number[]> {
+  try {
+    const r = new Reader(metadata);
+    const version = r.int16();
+    const n = r.arrayLength(false, 2);
+    for (let i = 0; i < n; i++) r.string();
+    r.nullableBytes();
+    return version >= 1 ? readTopicPartitions(r) : new Map();
+  } catch {
+    return new Map();
+  }
+}

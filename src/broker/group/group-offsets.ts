@@ -100,7 +100,9 @@ export class GroupOffsets {
     if (req.memberId === '' && req.generationId < 0) return cg.members.size === 0 ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
     const member = cg.members.get(req.memberId);
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-    return req.generationId === member.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+    if (req.generationId === member.memberEpoch) return ErrorCode.NONE;
+    // a classic member's generation is its member epoch
+    return member.classic ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.STALE_MEMBER_EPOCH;
   }
 
   /** Commits offsets; resolves to an error code per `${topic}\0${partition}`. */

@@ -13,10 +13,14 @@ export const heartbeatHandler = defineHandler({
   maxVersion: 4,
   handle(request, ctx) {
     const instance = ctx.apiVersion >= 3 ? (request.groupInstanceId ?? null) : null;
-    let owner = ctx.services.groups.coordinatorError(request.groupId);
-    if (owner === ErrorCode.NONE) owner = ctx.services.groups.classicProtocolError(request.groupId, false);
+    const { groups } = ctx.services;
+    let owner = groups.coordinatorError(request.groupId);
+    const consumerGroup = owner === ErrorCode.NONE ? groups.classicMembers.handles(request.groupId) : undefined;
+    if (owner === ErrorCode.NONE && !consumerGroup) owner = groups.classicProtocolError(request.groupId, false);
     if (owner !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: owner };
-    const errorCode = ctx.services.groups.membership.heartbeat(request.groupId, request.generationId, request.memberId, instance);
+    const errorCode = consumerGroup
+      ? groups.classicMembers.heartbeat(consumerGroup, request.generationId, request.memberId)
+      : groups.membership.heartbeat(request.groupId, request.generationId, request.memberId, instance);
     return { throttleTimeMs: 0, errorCode };
   },
 });

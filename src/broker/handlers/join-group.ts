@@ -2,11 +2,14 @@
  * JoinGroup (key 11), v0-v9: see GroupMembership for the protocol. v0 has no rebalance timeout
  * (the session timeout serves); v4+ get MEMBER_ID_REQUIRED on a first join without an id; v5+
  * carry group.instance.id (static membership); v7+ answer the protocol type and a nullable
- * protocol name; v9 may tell a restarted static leader to skip the assignment.
+ * protocol name; v9 may tell a restarted static leader to skip the assignment. In a consumer group
+ * of the new protocol (KIP-848) that has members, classic members are served by
+ * ClassicMembersOfConsumerGroups instead (the upgrade path); the same holds for SyncGroup,
+ * Heartbeat and LeaveGroup.
  */
 import { ApiKey } from '../../protocol/generated/api-registry.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import { joinError } from '../group/group-membership.js';
+import { joinError, type JoinRequest } from '../group/group-membership.js';
 import type { JoinGroupResponse } from '../../protocol/generated/messages/JoinGroupResponse.js';
 import { defineHandler } from './api-handler.js';
 
@@ -16,9 +19,13 @@ export const joinGroupHandler = defineHandler({
   maxVersion: 9,
   async handle(request, ctx): Promise<JoinGroupResponse> {
     const v = ctx.apiVersion;
-    let owner = ctx.services.groups.coordinatorError(request.groupId);
-    if (owner === ErrorCode.NONE) owner = ctx.services.groups.classicProtocolError(request.groupId, true);
-    const outcome = owner !== ErrorCode.NONE ? joinError(owner, request.memberId) : await ctx.services.groups.membership.join({
+    const { groups } = ctx.services;
+    let owner = groups.coordinatorError(request.groupId);
+    // a consumer group with members serves classic members itself (the upgrade path)
+    const consumerGroup = owner === ErrorCode.NONE ? groups.classicMembers.handles(request.groupId) : undefined;
+    if (owner === ErrorCode.NONE && !consumerGroup) owner = groups.classicProtocolError(request.groupId, true);
+    const ops = consumerGroup ? { join: (r: JoinRequest) => groups.classicMembers.join(consumerGroup, r) } : groups.membership;
+    const outcome = owner !== ErrorCode.NONE ? joinError(owner, request.memberId) : await ops.join({
       groupId: request.groupId,
       memberId: request.memberId,
       groupInstanceId: v >= 5 ? (request.groupInstanceId ?? null) : null,

@@ -11,14 +11,17 @@ export const leaveGroupHandler = defineHandler({
   apiKey: ApiKey.LeaveGroup,
   minVersion: 0,
   maxVersion: 5,
-  handle(request, ctx): LeaveGroupResponse {
+  async handle(request, ctx): Promise<LeaveGroupResponse> {
     const v = ctx.apiVersion;
     const members = v >= 3
       ? (request.members ?? []).map((m) => ({ memberId: m.memberId ?? '', groupInstanceId: m.groupInstanceId ?? null }))
       : [{ memberId: request.memberId ?? '', groupInstanceId: null }];
-    let owner = ctx.services.groups.coordinatorError(request.groupId);
-    if (owner === ErrorCode.NONE) owner = ctx.services.groups.classicProtocolError(request.groupId, false);
-    const result = owner !== ErrorCode.NONE ? { errorCode: owner, members: [] } : ctx.services.groups.membership.leave(request.groupId, members);
+    const { groups } = ctx.services;
+    let owner = groups.coordinatorError(request.groupId);
+    const consumerGroup = owner === ErrorCode.NONE ? groups.classicMembers.handles(request.groupId) : undefined;
+    if (owner === ErrorCode.NONE && !consumerGroup) owner = groups.classicProtocolError(request.groupId, false);
+    const result = owner !== ErrorCode.NONE ? { errorCode: owner, members: [] }
+      : consumerGroup ? await groups.classicMembers.leave(consumerGroup, members) : groups.membership.leave(request.groupId, members);
     if (v < 3) {
       const single = result.members[0]?.errorCode ?? result.errorCode;
       return { throttleTimeMs: 0, errorCode: result.errorCode !== 0 ? result.errorCode : single };

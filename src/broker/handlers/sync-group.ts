@@ -6,6 +6,7 @@
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { ApiKey } from '../../protocol/generated/api-registry.js';
 import type { SyncGroupResponse } from '../../protocol/generated/messages/SyncGroupResponse.js';
+import type { SyncRequest } from '../group/group-membership.js';
 import { defineHandler } from './api-handler.js';
 
 export const syncGroupHandler = defineHandler({
@@ -22,10 +23,13 @@ export const syncGroupHandler = defineHandler({
     if (v >= 5 && (request.protocolType == null || request.protocolName == null)) {
       return respond(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, null, null, Buffer.alloc(0));
     }
-    let owner = ctx.services.groups.coordinatorError(request.groupId);
-    if (owner === ErrorCode.NONE) owner = ctx.services.groups.classicProtocolError(request.groupId, false);
+    const { groups } = ctx.services;
+    let owner = groups.coordinatorError(request.groupId);
+    const consumerGroup = owner === ErrorCode.NONE ? groups.classicMembers.handles(request.groupId) : undefined;
+    if (owner === ErrorCode.NONE && !consumerGroup) owner = groups.classicProtocolError(request.groupId, false);
     if (owner !== ErrorCode.NONE) return respond(owner, null, null, Buffer.alloc(0));
-    const outcome = await ctx.services.groups.membership.sync({
+    const ops = consumerGroup ? { sync: (r: SyncRequest) => Promise.resolve(groups.classicMembers.sync(consumerGroup, r)) } : groups.membership;
+    const outcome = await ops.sync({
       groupId: request.groupId,
       generationId: request.generationId,
       memberId: request.memberId,

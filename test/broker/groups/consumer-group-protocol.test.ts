@@ -144,16 +144,35 @@ describe('consumer group protocol on the wire', () => {
     assert.equal((await describeGroup('no-such-group')).errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
   });
 
-  it('turns classic members away from a consumer group, and an empty one back into a classic group', async () => {
+  it('serves classic members inside a consumer group, refuses other protocol types, and turns an empty one back into a classic group', async () => {
     await join('mixed', 'n1', ['four']);
-    const classicJoin = () => client.send(ApiKey.JoinGroup, {
-      groupId: 'mixed', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId: '', groupInstanceId: null, protocolType: 'consumer',
-      protocols: [{ name: 'range', metadata: Buffer.from([0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]) }], reason: null,
+    const subscription = Buffer.from([0, 0, 0, 0, 0, 1, 0, 4, ...Buffer.from('four'), 0xff, 0xff, 0xff, 0xff]);
+    const classicJoin = (memberId: string, protocolType = 'consumer') => client.send(ApiKey.JoinGroup, {
+      groupId: 'mixed', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId, groupInstanceId: null, protocolType,
+      protocols: [{ name: 'range', metadata: subscription }], reason: null,
     });
-    assert.equal((await classicJoin()).errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    assert.equal((await classicJoin('', 'connect')).errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    const first = await classicJoin('');
+    assert.equal(first.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
+    const joined = await classicJoin(first.memberId);
+    assert.equal(joined.errorCode, 0);
+    assert.equal(joined.protocolName, 'range');
+    assert.equal(joined.leader, '');
+    const sync = await client.send(ApiKey.SyncGroup, {
+      groupId: 'mixed', generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [],
+    });
+    assert.equal(sync.errorCode, 0);
+    assert.equal((await describeGroup('mixed')).members.length, 2);
+    // the classic member is asked to rejoin until it is settled, and answers its heartbeat meanwhile
+    const beat = await client.send(ApiKey.Heartbeat, { groupId: 'mixed', generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null });
+    assert.ok(beat.errorCode === ErrorCode.NONE || beat.errorCode === ErrorCode.REBALANCE_IN_PROGRESS, `heartbeat: ${beat.errorCode}`);
+    assert.equal((await client.send(ApiKey.Heartbeat, { groupId: 'mixed', generationId: joined.generationId + 7, memberId: joined.memberId, groupInstanceId: null })).errorCode, ErrorCode.ILLEGAL_GENERATION);
+    const left = await client.send(ApiKey.LeaveGroup, { groupId: 'mixed', members: [{ memberId: joined.memberId, groupInstanceId: null, reason: null }] });
+    assert.deepEqual(left.members!.map((m) => m.errorCode), [0]);
     await hb({ groupId: 'mixed', memberId: 'n1', memberEpoch: -1 });
-    const joined = await classicJoin();
-    assert.ok(joined.errorCode === ErrorCode.MEMBER_ID_REQUIRED || joined.errorCode === ErrorCode.NONE, `classic join: ${joined.errorCode}`);
+    // empty now: a classic member turns it back into a classic group
+    const again = await classicJoin('');
+    assert.equal(again.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
     const listed = await client.send(ApiKey.ListGroups, { statesFilter: [], typesFilter: ['classic'] });
     assert.ok(listed.groups.some((g) => g.groupId === 'mixed'));
   });

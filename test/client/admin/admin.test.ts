@@ -268,7 +268,7 @@ describe('groups seen from a kcat -G consumer', { skip: noKcat }, () => {
 
       const listed = await admin.listGroups();
       const g = listed.find((x) => x.groupId === 'kcat-group');
-      assert.deepEqual(g, { groupId: 'kcat-group', protocolType: 'consumer', state: 'Stable' });
+      assert.deepEqual(g, { groupId: 'kcat-group', protocolType: 'consumer', state: 'Stable', type: 'classic' });
       assert.deepEqual((await admin.listGroups({ states: ['Empty'] })).filter((x) => x.groupId === 'kcat-group'), []);
 
       // An active group refuses a simple consumer's commit, per partition.

@@ -3,15 +3,19 @@
  * members split six partitions; a member leaving and another joining move only the partitions
  * that must move while the others keep reading; a regex subscription picks up a topic created
  * later; a static member restarting keeps its partitions without the group changing epoch;
- * commits made with member epochs survive a broker restart and a new member resumes after them.
+ * commits made with member epochs survive a broker restart and a new member resumes after them;
+ * a live classic group (kafkajs members) is upgraded when a member of the new protocol joins, and
+ * the classic members go on consuming inside it.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Admin, Producer } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../../support/broker.js';
 import { waitFor } from '../../support/clients/wait.js';
-import { Poller, adminAndProducer, createTopic, duplicates, newConsumer, pollUntil, produce, stopAll } from './helpers.js';
+import { Poller, adminAndProducer, createTopic, duplicates, newConsumer, pollUntil, produce, quietKafka, stopAll } from './helpers.js';
 import type { ConsumerOptions } from '../../../src/client/consumer/index.js';
+import { KafkaClient } from '../../../src/client/kafka-client.js';
+import { ApiKey } from '../../../src/protocol/generated/api-registry.js';
 
 const NEW: ConsumerOptions = { groupProtocol: 'consumer' };
 
@@ -156,5 +160,48 @@ describe('consumer group protocol (KIP-848) with Gregor\'s consumer', () => {
     assert.deepEqual(read2.map((r) => r.value!.toString()).sort(), [...second].sort());
     await two.consumer.close();
     two.client.close();
+  });
+
+  it('upgrades a live classic group: kafkajs members keep consuming beside a member of the new protocol', async () => {
+    await createTopic(admin, 'upgrade', 6);
+    const kafka = quietKafka(broker.bootstrap, 'classic-members');
+    const classic = [kafka.consumer({ groupId: 'upgrading', heartbeatInterval: 200, sessionTimeout: 10_000, maxWaitTimeInMs: 100 }),
+      kafka.consumer({ groupId: 'upgrading', heartbeatInterval: 200, sessionTimeout: 10_000, maxWaitTimeInMs: 100 })];
+    const seen: string[][] = [[], []];
+    const owned: Set<number>[] = [new Set(), new Set()];
+    let modern: Poller | undefined;
+    for (const [i, c] of classic.entries()) {
+      c.on(c.events.GROUP_JOIN, (e) => {
+        owned[i] = new Set((e.payload.memberAssignment.upgrade ?? []) as number[]);
+      });
+      await c.connect();
+      await c.subscribe({ topics: ['upgrade'], fromBeginning: true });
+      await c.run({ eachMessage: async ({ message }) => { seen[i]!.push(message.value!.toString()); } });
+    }
+    try {
+      await waitFor(() => owned[0]!.size + owned[1]!.size === 6 && owned[0]!.size > 0 && owned[1]!.size > 0, { timeoutMs: 20_000, what: 'the classic group to split the topic' });
+      const before = await produce(producer, 'upgrade', 6, 2, 'before');
+      await waitFor(() => before.every((v) => seen[0]!.includes(v) || seen[1]!.includes(v)), { timeoutMs: 15_000, what: 'the classic members to read' });
+      modern = await start('upgrading', ['upgrade'], 'modern');
+      const m = modern;
+      await waitFor(() => m.assigned().length === 2 && owned[0]!.size === 2 && owned[1]!.size === 2, { timeoutMs: 30_000, what: 'three members with two partitions each' });
+      const union = new Set([...owned[0]!, ...owned[1]!, ...m.assigned().map((tp) => Number(tp.split('-')[1]))]);
+      assert.equal(union.size, 6);
+      const after = await produce(producer, 'upgrade', 6, 3, 'after');
+      await waitFor(() => after.every((v) => seen[0]!.includes(v) || seen[1]!.includes(v) || m.values().includes(v)), { timeoutMs: 20_000, what: 'every record after the upgrade' });
+      const client = await KafkaClient.connect({ bootstrap: [broker.bootstrap], clientId: 'upgrade-check' });
+      try {
+        const listed = await client.send(ApiKey.ListGroups, { statesFilter: [], typesFilter: [] });
+        assert.equal(listed.groups.find((g) => g.groupId === 'upgrading')?.groupType, 'consumer');
+        const d = (await client.send(ApiKey.ConsumerGroupDescribe, { groupIds: ['upgrading'], includeAuthorizedOperations: false })).groups[0]!;
+        assert.equal(d.members.length, 3);
+      } finally {
+        client.close();
+      }
+    } finally {
+      for (const c of classic) await c.disconnect().catch(() => undefined);
+    }
+    // with the classic members gone, the new member takes the whole topic
+    await waitFor(() => modern!.assigned().length === 6, { timeoutMs: 20_000, what: 'the remaining member to own all six partitions' });
   });
 });

@@ -60,6 +60,11 @@ export interface ConsumerGroupDirectory {
   /** Appends records to the group's partition; resolves to a Kafka error code for the client. */
   write(group: Group, records: KeyValue[]): Promise<number>;
   topics(): TopicInfo[];
+  /**
+   * Turns a classic group with members into a consumer group whose members stay classic (the
+   * online upgrade), returning the records of the conversion; undefined when it may not be.
+   */
+  upgrade(group: Group): KeyValue[] | undefined;
 }
 
 export interface HeartbeatClient {
@@ -114,14 +119,20 @@ export class ConsumerGroupCoordinator {
   }
 
   /** Finds the consumer group, creating it (or converting an empty classic group) for a joining member. */
-  private groupFor(groupId: string, joining: boolean): { group: Group; cg: ConsumerGroup } {
+  private groupFor(groupId: string, joining: boolean): { group: Group; cg: ConsumerGroup; records: KeyValue[] } {
     let group = this.groups.get(groupId);
-    if (group && group.state !== 'Dead' && group.consumer) return { group, cg: group.consumer };
+    if (group && group.state !== 'Dead' && group.consumer) return { group, cg: group.consumer, records: [] };
     if (group && group.state !== 'Dead' && group.share) throw new HeartbeatError(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId} is not a consumer group.`);
     if (!joining) throw new HeartbeatError(ErrorCode.UNKNOWN_MEMBER_ID, `Group ${groupId} has no member with this id.`);
     if (group && group.state !== 'Dead') {
       // the offline upgrade path: an empty classic group becomes a consumer group, keeping its offsets
-      if (!group.isEmpty) throw new HeartbeatError(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId} is a classic group with members; it can use the consumer protocol once they have left.`);
+      if (!group.isEmpty) {
+        const records = this.groups.upgrade(group);
+        if (!records) throw new HeartbeatError(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId} is a classic group that cannot be upgraded now (it must be a Stable consumer group and group.consumer.migration.policy must allow upgrades).`);
+        for (const m of group.consumer!.members.values()) this.armSession(group, group.consumer!, m);
+        this.logger.info({ group: groupId, members: group.consumer!.members.size }, 'classic group upgraded to the consumer group protocol');
+        return { group, cg: group.consumer!, records };
+      }
       if (this.config.migrationPolicy !== 'upgrade' && this.config.migrationPolicy !== 'bidirectional') {
         throw new HeartbeatError(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId} is a classic group and group.consumer.migration.policy does not allow upgrading it.`);
       }
@@ -129,12 +140,11 @@ export class ConsumerGroupCoordinator {
       group = this.groups.create(groupId);
     }
     group.makeConsumerGroup(new ConsumerGroup(), this.clock.now());
-    return { group, cg: group.consumer! };
+    return { group, cg: group.consumer!, records: [] };
   }
 
   private beat(req: ConsumerGroupHeartbeatRequest, client: HeartbeatClient): { group: Group; records: KeyValue[]; response: Response } {
-    const { group, cg } = this.groupFor(req.groupId, req.memberEpoch === 0);
-    const records: KeyValue[] = [];
+    const { group, cg, records } = this.groupFor(req.groupId, req.memberEpoch === 0);
     const reportedOwned = req.topicPartitions === null ? null : fromWire(req.topicPartitions);
     let member: ConsumerGroupMember;
     let bump = false;
@@ -142,7 +152,7 @@ export class ConsumerGroupCoordinator {
       ({ member, bump } = this.join(group, cg, req, client, records));
     } else {
       const found = cg.members.get(req.memberId);
-      if (!found) throw new HeartbeatError(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${req.memberId} is not a member of group ${req.groupId}.`);
+      if (!found || found.classic) throw new HeartbeatError(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${req.memberId} is not a member of group ${req.groupId}.`);
       if (found.instanceId !== null && req.instanceId !== null && req.instanceId !== found.instanceId) throw new HeartbeatError(ErrorCode.FENCED_INSTANCE_ID);
       member = found;
       this.checkEpoch(member, req.memberEpoch, reportedOwned);
@@ -151,6 +161,26 @@ export class ConsumerGroupCoordinator {
       bump = true;
       records.push(R.member(group.groupId, member.memberId, this.memberValue(member)));
     }
+    this.advance(group, cg, member, bump, reportedOwned, records);
+    this.armSession(group, cg, member);
+    const send = req.memberEpoch === 0 || reportedOwned !== null || member.lastSent === undefined || !assignmentsEqual(member.lastSent, member.assignment.assigned);
+    if (send) member.lastSent = member.assignment.assigned;
+    return {
+      group, records,
+      response: {
+        throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null,
+        memberId: member.memberId, memberEpoch: member.memberEpoch, heartbeatIntervalMs: this.config.perGroup?.(group.groupId, 'consumer.heartbeat.interval.ms') ?? this.config.heartbeatIntervalMs,
+        assignment: send ? { topicPartitions: toWire(member.assignment.assigned) } : null,
+      },
+    };
+  }
+
+  /**
+   * Moves the group and one member on: a new group epoch when `bump` or the subscribed topics
+   * changed, a new target when the epoch passed the target's, then the member's reconciliation.
+   * Appends the records of what changed. Used for members of both protocols.
+   */
+  advance(group: Group, cg: ConsumerGroup, member: ConsumerGroupMember, bump: boolean, reportedOwned: Assignment | null, records: KeyValue[]): void {
     const topics = this.groups.topics();
     const subscription = groupSubscription(cg.members.values(), topics);
     if (subscription.signature !== cg.subscriptionSignature) {
@@ -166,17 +196,11 @@ export class ConsumerGroupCoordinator {
     }
     if (cg.groupEpoch > cg.assignmentEpoch) records.push(...this.computeTarget(group, cg, topics));
     this.reconcileMember(group, cg, member, reportedOwned, records);
-    this.armSession(group, cg, member);
-    const send = req.memberEpoch === 0 || reportedOwned !== null || member.lastSent === undefined || !assignmentsEqual(member.lastSent, member.assignment.assigned);
-    if (send) member.lastSent = member.assignment.assigned;
-    return {
-      group, records,
-      response: {
-        throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null,
-        memberId: member.memberId, memberEpoch: member.memberEpoch, heartbeatIntervalMs: this.config.perGroup?.(group.groupId, 'consumer.heartbeat.interval.ms') ?? this.config.heartbeatIntervalMs,
-        assignment: send ? { topicPartitions: toWire(member.assignment.assigned) } : null,
-      },
-    };
+  }
+
+  /** Writes records for a group; resolves to the Kafka error code for the client. */
+  write(group: Group, records: KeyValue[]): Promise<number> {
+    return records.length === 0 ? Promise.resolve(ErrorCode.NONE) : this.groups.write(group, records);
   }
 
   /** A member joining with epoch 0: new, rejoining, or a static member taking its place back. */
@@ -261,7 +285,8 @@ export class ConsumerGroupCoordinator {
     return {
       instanceId: m.instanceId, rackId: m.rackId, clientId: m.clientId, clientHost: m.clientHost,
       subscribedTopicNames: m.subscribedTopicNames, subscribedTopicRegex: m.subscribedTopicRegex,
-      rebalanceTimeoutMs: m.rebalanceTimeoutMs, serverAssignor: m.serverAssignor, classicMemberMetadata: null,
+      rebalanceTimeoutMs: m.rebalanceTimeoutMs, serverAssignor: m.serverAssignor,
+      classicMemberMetadata: m.classic ? { sessionTimeoutMs: m.classic.sessionTimeoutMs, supportedProtocols: m.classic.protocols.map((p) => ({ name: p.name, metadata: p.metadata })) } : null,
     };
   }
 
@@ -300,7 +325,7 @@ export class ConsumerGroupCoordinator {
     return records;
   }
 
-  private reconcileMember(group: Group, cg: ConsumerGroup, member: ConsumerGroupMember, reportedOwned: Assignment | null, records: KeyValue[]): void {
+  reconcileMember(group: Group, cg: ConsumerGroup, member: ConsumerGroupMember, reportedOwned: Assignment | null, records: KeyValue[]): void {
     const before = member.assignment;
     const next = reconcile(before, {
       targetEpoch: cg.assignmentEpoch,
@@ -339,10 +364,10 @@ export class ConsumerGroupCoordinator {
     return this.config.perGroup?.(groupId, 'consumer.session.timeout.ms') ?? this.config.sessionTimeoutMs;
   }
 
-  /** (Re)starts a member's session timer. */
+  /** (Re)starts a member's session timer (a classic member's own session timeout). */
   armSession(group: Group, cg: ConsumerGroup, member: ConsumerGroupMember): void {
     member.sessionTimer?.cancel();
-    member.sessionTimer = this.clock.schedule(this.sessionTimeoutMs(group.groupId), () => {
+    member.sessionTimer = this.clock.schedule(member.classic?.sessionTimeoutMs ?? this.sessionTimeoutMs(group.groupId), () => {
       member.sessionTimer = undefined;
       if (cg.members.get(member.memberId) === member) this.fence(group, member.memberId, 'session timed out');
     });
@@ -367,7 +392,7 @@ export class ConsumerGroupCoordinator {
   }
 
   /** Removes a member; returns the tombstones and the new group epoch's record. */
-  private removeRecords(group: Group, cg: ConsumerGroup, memberId: string): KeyValue[] {
+  removeRecords(group: Group, cg: ConsumerGroup, memberId: string): KeyValue[] {
     cg.removeMember(memberId);
     cg.groupEpoch += 1;
     return [

@@ -61,6 +61,9 @@ export class ConsumerGroupReplay {
         instanceId: meta.instanceId, rackId: meta.rackId, clientId: meta.clientId, clientHost: meta.clientHost,
         subscribedTopicNames: meta.subscribedTopicNames, subscribedTopicRegex: meta.subscribedTopicRegex,
         rebalanceTimeoutMs: meta.rebalanceTimeoutMs, serverAssignor: meta.serverAssignor,
+        classic: meta.classicMemberMetadata
+          ? { sessionTimeoutMs: meta.classicMemberMetadata.sessionTimeoutMs, protocols: meta.classicMemberMetadata.supportedProtocols.map((p) => ({ name: p.name, metadata: p.metadata })) }
+          : null,
       });
       const cur = g.current.get(memberId);
       if (cur) {

@@ -15,6 +15,7 @@
  * `owners` consistent with the members' assigned and pending-revocation partitions.
  */
 import type { Timer } from '../../../common/clock.js';
+import type { ProtocolOffer } from '../group-member.js';
 import { EMPTY_ASSIGNMENT, partitionKey, partitionsOf, type Assignment } from './assignment.js';
 import { MemberState, type MemberAssignmentState } from './reconciliation.js';
 
@@ -40,6 +41,8 @@ export class ConsumerGroupMember {
   lastSent: Assignment | undefined;
   sessionTimer: Timer | undefined;
   rebalanceTimer: Timer | undefined;
+  /** Set for a member that speaks the classic protocol (JoinGroup/SyncGroup) inside this group. */
+  classic: { sessionTimeoutMs: number; protocols: ProtocolOffer[] } | null = null;
 
   constructor(readonly memberId: string) {}
 
