@@ -338,7 +338,20 @@ export class Connection {
     const until = this.services.clock.now() + ms;
     if (until <= this.mutedUntil) return;
     this.mutedUntil = until;
-    this.services.clock.schedule(ms, () => this.updateReading());
+    this.scheduleUnmute(ms);
+  }
+
+  /**
+   * Looks at reading again once the mute ends. A timer may fire a millisecond before the wall
+   * clock reaches the end (timers and Date.now() are different clocks): it then waits the rest,
+   * instead of leaving the connection paused for good.
+   */
+  private scheduleUnmute(ms: number): void {
+    this.services.clock.schedule(ms, () => {
+      const left = this.mutedUntil - this.services.clock.now();
+      if (left > 0 && !this.closed) this.scheduleUnmute(left);
+      else this.updateReading();
+    });
   }
 
   private updateReading(): void {

@@ -55,7 +55,8 @@ function lagData(links: Links, group: string, l: Lag) {
 
 export function addGroupRoutes(router: ApiRouter<RestRequest>): void {
   router.add('GET', '/clusters/:cluster/consumer-groups', async ({ session, links }) => {
-    const listed = await session.admin.listGroups();
+    // share groups have no offsets or partitions of their own to show here
+    const listed = (await session.admin.listGroups()).filter((g) => g.type !== 'share');
     const described = listed.length ? await session.admin.describeGroups(listed.map((g) => g.groupId)) : [];
     const coordinators = await Promise.all(described.map((g) => session.client.coordinator(g.groupId)));
     return links.list('KafkaConsumerGroupList', links.url('consumer-groups'), described.map((g, i) => groupData(links, g, coordinators[i]!)));

@@ -192,6 +192,33 @@ describe('consumer group protocol on the wire', () => {
     assert.equal((await describeGroup('statics')).groupState, 'Empty');
   });
 
+  it('re-evaluates a regex subscription when matching topics are created and deleted', async () => {
+    const create = async (name: string) => assert.equal((await client.send(ApiKey.CreateTopics, {
+      topics: [{ name, numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false,
+    })).topics[0]!.errorCode, 0);
+    await create('rx-a');
+    const r = await hb({ groupId: 'rx', memberId: 'x1', memberEpoch: 0, rebalanceTimeoutMs: 5000, subscribedTopicNames: null, subscribedTopicRegex: 'rx-.*', topicPartitions: [] });
+    assert.equal(r.errorCode, 0);
+    const ids = async () => new Map([...(await client.refreshMetadata(null)).topics.values()].map((t) => [t.topicId, t.name]));
+    const named = async (res: typeof r) => { const m = await ids(); return (res.assignment?.topicPartitions ?? []).map((t) => `${m.get(t.topicId)}:${t.partitions.join(',')}`).sort(); };
+    assert.deepEqual(await named(r), ['rx-a:0,1']);
+    await create('rx-b');
+    const grown = await hb({ groupId: 'rx', memberId: 'x1', memberEpoch: r.memberEpoch });
+    assert.ok(grown.memberEpoch > r.memberEpoch);
+    assert.deepEqual(await named(grown), ['rx-a:0,1', 'rx-b:0,1']);
+    const mapBefore = await ids();
+    const rxA = [...mapBefore].find(([, n]) => n === 'rx-a')![0];
+    const rxB = [...mapBefore].find(([, n]) => n === 'rx-b')![0];
+    assert.equal((await client.send(ApiKey.DeleteTopics, { topics: [{ name: 'rx-a', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }], topicNames: ['rx-a'], timeoutMs: 5000 })).responses[0]!.errorCode, 0);
+    // the member is told to give up the deleted topic's partitions, and reports that it did
+    const shrunk = await hb({ groupId: 'rx', memberId: 'x1', memberEpoch: grown.memberEpoch });
+    assert.deepEqual((shrunk.assignment?.topicPartitions ?? []).map((t) => t.topicId), [rxB]);
+    const done = await hb({ groupId: 'rx', memberId: 'x1', memberEpoch: shrunk.memberEpoch, topicPartitions: [{ topicId: rxB, partitions: [0, 1] }] });
+    assert.ok(done.memberEpoch > grown.memberEpoch);
+    assert.ok(!(done.assignment?.topicPartitions ?? []).some((t) => t.topicId === rxA));
+    assert.equal((await describeGroup('rx')).groupState, 'Stable');
+  });
+
   it('comes back after a restart from its records in __consumer_offsets', async () => {
     const r = await join('durable', 'd1', ['four'], { serverAssignor: 'range' });
     const before = await describeGroup('durable');

@@ -48,12 +48,14 @@ const RESET_TO = ['earliest', 'latest', 'timestamp', 'offset'] as const;
 
 export function addGroupRoutes(router: ApiRouter): void {
   router.add('GET', '/groups', async ({ session }) => {
-    const listed = await session.admin.listGroups();
+    // share groups have no offsets or partitions of their own to show here
+    const listed = (await session.admin.listGroups()).filter((g) => g.type !== 'share');
     const described = listed.length ? await session.admin.describeGroups(listed.map((g) => g.groupId)) : [];
+    const types = new Map(listed.map((g) => [g.groupId, g.type ?? 'classic']));
     return Promise.all(described.map(async (g) => {
       const lag = await lagOf(session.admin, g).catch(() => null);
       return {
-        groupId: g.groupId, state: g.state, protocolType: g.protocolType, protocol: g.protocol, members: g.members.length,
+        groupId: g.groupId, type: types.get(g.groupId) ?? 'classic', state: g.state, protocolType: g.protocolType, protocol: g.protocol, members: g.members.length,
         topics: lag ? [...new Set(lag.map((l) => l.topic))] : [],
         lag: lag ? lag.reduce((sum, l) => sum + (l.lag ?? 0), 0) : null,
       };
