@@ -174,6 +174,8 @@ export class Broker {
       autoOffsetReset: (groupId) => (groupConfigs.text(groupId, 'share.auto.offset.reset') === 'earliest' ? 'earliest' : 'latest'),
     });
     groups.onShareMemberGone = (groupId, memberId) => shares.releaseMember(groupId, memberId);
+    groups.onShareGroupDeleted = (groupId) => shares.deleteGroup(groupId);
+    const shareEviction = repeat(clock, 60_000, () => void shares.evictIdle());
     const services: BrokerServices = {
       nodeId, config, dynamicConfig, clock, logger, metadata, logs, replicas, topics, reassignments, groups, shares, producerIds,
       authorizer: new Authorizer(() => authorizerSettings(config), () => metadata.acls()),
@@ -217,6 +219,7 @@ export class Broker {
       state = { ready: false, reason: 'shutting down' };
       stopFsyncMetrics();
       void schemas.close();
+      shareEviction.cancel();
       void shareStates.close();
     });
   }

@@ -99,6 +99,8 @@ export class GroupCoordinator {
   readonly shareGroups: ShareGroupCoordinator;
   /** Told when a share-group member leaves, so the records it holds are released (set by the broker). */
   onShareMemberGone: (groupId: string, memberId: string) => void = () => undefined;
+  /** Told when a share group is deleted, so its share-partition state is deleted too (set by the broker). */
+  onShareGroupDeleted: (groupId: string) => Promise<void> = () => Promise.resolve();
   private expiryTimer: Timer | undefined;
   private stopped = false;
 
@@ -485,12 +487,15 @@ export class GroupCoordinator {
     if (g.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP;
     const tombstones = [...g.offsets.values()].map((e) => offsetCommitRecord(groupId, e.topic, e.partition, null));
     tombstones.push(...this.metadataTombstones(g));
+    const share = g.share !== undefined;
     this.removeGroup(g);
     g.offsets.clear();
     if (tombstones.length > 0) {
       const code = await this.write(g, tombstones);
       if (code !== ErrorCode.NONE) this.o.logger.warn({ group: groupId, errorCode: code }, 'writing group deletion tombstones failed');
     }
+    // a share group's delivery state goes too, so a new group of that name starts afresh
+    if (share) await this.onShareGroupDeleted(groupId).catch((e: unknown) => this.o.logger.warn({ err: e, group: groupId }, 'deleting share-group state failed'));
     return ErrorCode.NONE;
   }
 

@@ -109,6 +109,21 @@ describe('share groups on the wire', () => {
     assert.deepEqual(described.configs.filter((c) => c.name === 'share.auto.offset.reset').map((c) => [c.value, c.configSource]), [['earliest', 8]]);
   });
 
+  it('deletes a share group with its delivery state: a new group of that name starts afresh', async () => {
+    assert.equal((await setGroupConfig('g2', 'share.auto.offset.reset', 'earliest')).errorCode, 0);
+    const m = await join('g2', 'd1');
+    const got = await fetch('g2', 'd1', 0);
+    assert.deepEqual(got.responses[0]!.partitions[0]!.acquiredRecords.map((r) => [r.firstOffset, r.lastOffset]), [[0n, 3n]]);
+    assert.equal((await ack('g2', 'd1', 1, 0n, 1n, 1)).responses[0]!.partitions[0]!.errorCode, 0);
+    assert.equal((await client.send(ApiKey.DeleteGroups, { groupsNames: ['g2'] })).results[0]!.errorCode, ErrorCode.NON_EMPTY_GROUP);
+    await client.send(ApiKey.ShareGroupHeartbeat, { groupId: 'g2', memberId: 'd1', memberEpoch: -1, rackId: null, subscribedTopicNames: null });
+    assert.equal(m.errorCode, 0);
+    assert.equal((await client.send(ApiKey.DeleteGroups, { groupsNames: ['g2'] })).results[0]!.errorCode, 0);
+    await join('g2', 'd2');
+    const fresh = await fetch('g2', 'd2', 0);
+    assert.deepEqual(fresh.responses[0]!.partitions[0]!.acquiredRecords.map((r) => [r.firstOffset, r.lastOffset, r.deliveryCount]), [[0n, 3n, 1]]);
+  });
+
   it('withdraws the share-group APIs when the broker does not serve the protocol', async () => {
     const classicOnly = await startTestBroker({ 'group.coordinator.rebalance.protocols': 'classic' });
     const c = await KafkaClient.connect({ bootstrap: [classicOnly.bootstrap], clientId: 'versions' });

@@ -36,7 +36,11 @@ interface Loaded {
   /** The last state epoch written (or read). */
   written: number;
   writing: Promise<void>;
+  lastUsed: number;
 }
+
+/** A share partition unused this long, holding no acquired records, is dropped from memory (it is all in the store). */
+export const SHARE_PARTITION_IDLE_MS = 10 * 60_000;
 
 export interface AcquireResult {
   records: Buffer;
@@ -61,6 +65,7 @@ export class SharePartitionManager {
     const cached = this.loaded.get(key);
     if (cached) {
       const l = await cached;
+      l.lastUsed = this.o.clock.now();
       if (l.leaderEpoch === partition.leaderEpoch) return l;
       if (this.loaded.get(key) === cached) this.loaded.delete(key);
     }
@@ -84,7 +89,7 @@ export class SharePartitionManager {
       const start = this.o.autoOffsetReset(k.groupId) === 'earliest' ? logStart : partition.highWatermark;
       sp = new SharePartition(start, () => this.o.limits(k.groupId));
     }
-    return { sp, leaderEpoch: partition.leaderEpoch, written: sp.stateEpoch, writing: Promise.resolve() };
+    return { sp, leaderEpoch: partition.leaderEpoch, written: sp.stateEpoch, writing: Promise.resolve(), lastUsed: this.o.clock.now() };
   }
 
   /** Writes the state if it changed since the last write; resolves when it is durable. */
@@ -164,6 +169,31 @@ export class SharePartitionManager {
       const l = await loading;
       if (l.sp.releaseMember(memberId)) await this.persist(k, l);
     }));
+  }
+
+  /**
+   * Deletes a share group's state: what this broker holds in memory and every record of the group
+   * in __share_group_state (tombstones). Other brokers drop what they cached for the group when
+   * it is next idle (see evictIdle).
+   */
+  async deleteGroup(groupId: string): Promise<void> {
+    for (const key of [...this.loaded.keys()]) if (key.startsWith(`${groupId}\u0000`)) this.loaded.delete(key);
+    await this.o.store.deleteGroup(groupId);
+  }
+
+  /** Drops share partitions idle for SHARE_PARTITION_IDLE_MS with nothing acquired; returns how many. */
+  async evictIdle(): Promise<number> {
+    const now = this.o.clock.now();
+    let evicted = 0;
+    for (const [key, loading] of [...this.loaded]) {
+      const l = await loading.catch(() => undefined);
+      if (!l || now - l.lastUsed < SHARE_PARTITION_IDLE_MS || l.sp.acquiredCount() > 0 || l.written !== l.sp.stateEpoch) continue;
+      if (this.loaded.get(key) === loading) {
+        this.loaded.delete(key);
+        evicted++;
+      }
+    }
+    return evicted;
   }
 
   /** The in-memory state (tests and describe tools). */

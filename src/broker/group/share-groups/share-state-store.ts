@@ -62,6 +62,16 @@ export function encodeStateKey(k: SharePartitionKey): Buffer {
   return w.toBuffer();
 }
 
+export function decodeStateKey(key: Buffer): SharePartitionKey | undefined {
+  try {
+    const r = new Reader(key);
+    if (r.int16() !== 0) return undefined;
+    return { groupId: r.string(), topicId: r.uuid(), partition: r.int32() };
+  } catch {
+    return undefined;
+  }
+}
+
 export function encodeStateValue(k: SharePartitionKey, s: PersistedState): Buffer {
   const w = new Writer(128);
   w.int16(0);
@@ -133,13 +143,20 @@ export class ShareStateStore {
     const count = await this.partitionCount(client);
     if (count === undefined) return undefined;
     const key = encodeStateKey(k);
-    const partition = partitionForKey(key, count);
+    let found: PersistedState | undefined;
+    await this.scan(client, partitionForKey(key, count), (recordKey, value) => {
+      if (recordKey.equals(key)) found = value === null ? undefined : decodeStateValue(value);
+    });
+    return found;
+  }
+
+  /** Reads one partition of the topic from its start to its current end. */
+  private async scan(client: KafkaClient, partition: number, each: (key: Buffer, value: Buffer | null) => void): Promise<void> {
     const admin = new Admin(client);
     const offsets = async (at: 'earliest' | 'latest'): Promise<bigint> =>
       BigInt((await admin.listOffsets([{ topic: SHARE_STATE_TOPIC, partition }], at)).get(SHARE_STATE_TOPIC)!.get(partition)!.offset);
     const end = await offsets('latest');
     let position = await offsets('earliest');
-    let found: PersistedState | undefined;
     const fetcher = new Fetcher(client, { minBytes: 1, maxBytes: 8 << 20, maxPartitionBytes: 8 << 20, maxWaitMs: 100, isolationLevel: READ_UNCOMMITTED, checkCrcs: true });
     for (let rounds = 0; position < end; rounds++) {
       if (rounds > 10_000) throw new ClientError('TIMEOUT', `reading ${SHARE_STATE_TOPIC} made no progress`);
@@ -152,12 +169,9 @@ export class ShareStateStore {
         continue;
       }
       if (res.error) throw res.error;
-      for (const { record } of res.records) {
-        if (record.key && record.key.equals(key)) found = record.value === null ? undefined : decodeStateValue(record.value);
-      }
+      for (const { record } of res.records) if (record.key) each(record.key, record.value);
       if (res.nextOffset > position) position = res.nextOffset;
     }
-    return found;
   }
 
   /** Writes a share partition's state; resolves once it is replicated (acks=all). */
@@ -169,6 +183,25 @@ export class ShareStateStore {
     }
     this.producer ??= new Producer(client, { acks: -1, lingerMs: 0 });
     await this.producer.send(SHARE_STATE_TOPIC, [{ key: encodeStateKey(k), value: encodeStateValue(k, s) }]);
+  }
+
+  /** Tombstones every share partition state of a group (a scan of the topic: deletions are rare). */
+  async deleteGroup(groupId: string): Promise<void> {
+    const client = await this.internal();
+    const count = await this.partitionCount(client);
+    if (count === undefined) return;
+    const live = new Map<string, Buffer>();
+    for (let partition = 0; partition < count; partition++) {
+      await this.scan(client, partition, (key, value) => {
+        const k = decodeStateKey(key);
+        if (k?.groupId !== groupId) return;
+        if (value === null) live.delete(key.toString('hex'));
+        else live.set(key.toString('hex'), key);
+      });
+    }
+    if (live.size === 0) return;
+    this.producer ??= new Producer(client, { acks: -1, lingerMs: 0 });
+    await this.producer.send(SHARE_STATE_TOPIC, [...live.values()].map((key) => ({ key, value: null })));
   }
 
   async close(): Promise<void> {
