@@ -21,4 +21,4 @@ export function collisionKey(name: string): string {
   return name.replace(/\./g, '_');
 }
 
-export const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
+export const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state']);

@@ -43,6 +43,8 @@ describe('share partition state', () => {
     assert.equal(sp.startOffset, 14);
     assert.equal(span(sp.acquire('b', [batch(10, 19)], 5)), '14-14x2');
     assert.equal(sp.acknowledge('a', 16, 17, [1, 2, 3]), ErrorCode.INVALID_REQUEST, 'one type per offset or one for all');
+    // a range reaching past what was ever handed out is refused at once, however long
+    assert.equal(sp.acknowledge('a', 16, Number.MAX_SAFE_INTEGER, [AcknowledgeType.ACCEPT]), ErrorCode.INVALID_RECORD_STATE);
   });
 
   it('skips control batches and gaps between batches', () => {

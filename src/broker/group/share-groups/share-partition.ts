@@ -133,6 +133,8 @@ export class SharePartition {
    */
   acknowledge(memberId: string, first: number, last: number, types: readonly number[]): number {
     if (last < first || types.length === 0 || (types.length !== 1 && types.length !== last - first + 1)) return ErrorCode.INVALID_REQUEST;
+    // nothing outside [startOffset, endOffset) is held by anyone (this also bounds the work)
+    if (first < this.startOffset || last >= this.endOffset) return ErrorCode.INVALID_RECORD_STATE;
     for (let offset = first; offset <= last; offset++) {
       const type = types.length === 1 ? types[0]! : types[offset - first]!;
       if (type === AcknowledgeType.GAP && !this.inFlight.has(offset)) continue;
