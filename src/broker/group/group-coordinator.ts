@@ -29,10 +29,7 @@ import { ConsumerGroupReplay } from './consumer-groups/consumer-group-replay.js'
 import { describeConsumerGroupAsClassic } from './consumer-groups/consumer-group-description.js';
 import type { TopicInfo } from './consumer-groups/subscriptions.js';
 import { ClassicMembersOfConsumerGroups } from './consumer-groups/classic-members.js';
-import { ConsumerGroup, ConsumerGroupMember } from './consumer-groups/consumer-group.js';
-import { assignmentOf, toWire } from './consumer-groups/assignment.js';
-import { MemberState } from './consumer-groups/reconciliation.js';
-import { assignmentPartitions, subscriptionTopics } from './consumer-protocol.js';
+import { upgradeClassicGroup } from './consumer-groups/classic-upgrade.js';
 import { ShareGroupCoordinator, ShareGroupReplay, type ShareGroupConfig } from './share-groups/share-group-coordinator.js';
 import { decodeShareGroupRecord, shareGroupRecords } from './share-groups/share-group-records.js';
 
@@ -136,48 +133,11 @@ export class GroupCoordinator {
     });
   }
 
-  /**
-   * The online upgrade (KIP-848): a Stable classic group of consumers becomes a consumer group
-   * whose members stay classic, each keeping its partitions at the group's generation as member
-   * epoch, so nobody stops; a member of the new protocol then joins it. Returns the records of
-   * the conversion, undefined when the group may not be converted.
-   */
   private upgrade(group: Group): KeyValue[] | undefined {
-    const policy = this.o.consumer.migrationPolicy;
-    if ((policy !== 'upgrade' && policy !== 'bidirectional') || group.protocolType !== 'consumer' || group.state !== 'Stable' || group.protocolName === null) return undefined;
-    const topics = this.o.topics();
-    const ids = new Map(topics.map((t) => [t.name, t.topicId]));
-    const cg = new ConsumerGroup();
-    cg.groupEpoch = group.generationId;
-    cg.assignmentEpoch = group.generationId;
-    for (const m of group.members.values()) {
-      const subscribed = subscriptionTopics(m.metadataFor(group.protocolName));
-      const owned = assignmentPartitions(m.assignment);
-      if (!subscribed || !owned) return undefined;
-      const member = new ConsumerGroupMember(m.memberId);
-      Object.assign(member, {
-        instanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost, rebalanceTimeoutMs: m.rebalanceTimeoutMs,
-        subscribedTopicNames: [...new Set(subscribed)].sort(), classic: { sessionTimeoutMs: m.sessionTimeoutMs, protocols: m.protocols },
-      });
-      const assigned = assignmentOf([...owned].flatMap(([t, ps]) => (ids.has(t) ? ps.map((p): [string, number] => [ids.get(t)!, p]) : [])));
-      member.assignment = { state: MemberState.STABLE, memberEpoch: group.generationId, previousMemberEpoch: group.generationId, assigned, pendingRevocation: new Map() };
-      cg.addMember(member);
-      cg.target.set(member.memberId, assigned);
-    }
-    this.membership.cancelTimers(group);
-    for (const id of [...group.members.keys()]) group.removeMember(id);
-    group.pendingMembers.clear();
-    group.makeConsumerGroup(cg, this.o.clock.now());
-    const records: KeyValue[] = [groupMetadataRecord(group.groupId, null)];
-    for (const m of cg.members.values()) {
-      records.push(
-        consumerGroupRecords.member(group.groupId, m.memberId, this.consumerGroups.memberValue(m)),
-        consumerGroupRecords.target(group.groupId, m.memberId, toWire(m.assignment.assigned)),
-        consumerGroupRecords.current(group.groupId, m.memberId, this.consumerGroups.currentValue(m)),
-      );
-    }
-    records.push(consumerGroupRecords.targetEpoch(group.groupId, cg.assignmentEpoch), consumerGroupRecords.epoch(group.groupId, cg.groupEpoch));
-    return records;
+    return upgradeClassicGroup(group, {
+      migrationPolicy: this.o.consumer.migrationPolicy, topics: this.o.topics(), now: this.o.clock.now(),
+      cancelClassicTimers: (g) => this.membership.cancelTimers(g), records: this.consumerGroups,
+    });
   }
 
   /** The tombstones that remove a group's own records (not its offsets). */
