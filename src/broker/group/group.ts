@@ -208,6 +208,7 @@ export class Group {
   }
 
   isSubscribedTo(topic: string): boolean {
+    if (this.consumer) return this.consumer.isSubscribedTo(topic);
     return this.subscribedTopics === undefined || this.subscribedTopics.has(topic);
   }
 }

@@ -127,6 +127,16 @@ describe('consumer group protocol on the wire', () => {
     assert.equal(good.errorCode, 0);
     assert.equal(good.topics![0]!.partitions![0]!.committedOffset, 7n);
     assert.equal((await fetch(r.memberEpoch + 1)).groups![0]!.errorCode, ErrorCode.STALE_MEMBER_EPOCH);
+    // OffsetDelete: refused for a topic a member subscribes to, allowed for another one
+    await client.send(ApiKey.CreateTopics, { topics: [{ name: 'spare', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    const spare = await client.send(ApiKey.OffsetCommit, {
+      groupId: 'commits', generationIdOrMemberEpoch: r.memberEpoch, memberId: 'c1', groupInstanceId: null, retentionTimeMs: -1n,
+      topics: [{ name: 'spare', partitions: [{ partitionIndex: 0, committedOffset: 3n, committedLeaderEpoch: -1, committedMetadata: '' }] }],
+    });
+    assert.equal(spare.topics[0]!.partitions[0]!.errorCode, 0);
+    const del = (topic: string) => client.send(ApiKey.OffsetDelete, { groupId: 'commits', topics: [{ name: topic, partitions: [{ partitionIndex: 0 }] }] });
+    assert.equal((await del('four')).topics[0]!.partitions[0]!.errorCode, ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC);
+    assert.equal((await del('spare')).topics[0]!.partitions[0]!.errorCode, 0);
     await hb({ groupId: 'commits', memberId: 'c1', memberEpoch: -1 });
   });
 

@@ -18,6 +18,7 @@ import type { Timer } from '../../../common/clock.js';
 import type { ProtocolOffer } from '../group-member.js';
 import { EMPTY_ASSIGNMENT, partitionKey, partitionsOf, type Assignment } from './assignment.js';
 import { MemberState, type MemberAssignmentState } from './reconciliation.js';
+import { compileTopicRegex, topicRegexError } from './topic-regex.js';
 
 export type ConsumerGroupState = 'Empty' | 'Assigning' | 'Reconciling' | 'Stable';
 
@@ -76,6 +77,15 @@ export class ConsumerGroup {
       if (m.memberEpoch !== this.assignmentEpoch || m.assignment.state !== MemberState.STABLE) return 'Reconciling';
     }
     return 'Stable';
+  }
+
+  /** Whether some member subscribes to `topic`, by name or regex. */
+  isSubscribedTo(topic: string): boolean {
+    for (const m of this.members.values()) {
+      if (m.subscribedTopicNames.includes(topic)) return true;
+      if (m.subscribedTopicRegex && !topicRegexError(m.subscribedTopicRegex) && compileTopicRegex(m.subscribedTopicRegex).test(topic)) return true;
+    }
+    return false;
   }
 
   targetOf(memberId: string): Assignment {
