@@ -47,7 +47,8 @@ const FENCED_ERRORS: ReadonlySet<number> = new Set([ErrorCode.UNKNOWN_MEMBER_ID,
 const MAX_JOIN_ATTEMPTS = 60;
 
 export class ConsumerProtocolMembership {
-  readonly memberId = randomUUID();
+  /** Chosen here (v1, KIP-1082); a v0 coordinator's own choice replaces it. */
+  memberId: string = randomUUID();
   /** The member epoch (-1 outside the group). */
   generation = -1;
   protocol: string | null = null;
@@ -195,6 +196,7 @@ export class ConsumerProtocolMembership {
       }
       throw ClientError.kafka(res.errorCode, `heartbeat of group ${this.groupId}`, res.errorMessage);
     }
+    if (res.memberId) this.memberId = res.memberId;
     if (sendSubscription) this.sentSubscription = subscription;
     if (joining) this.reportedOwned = JSON.stringify([]);
     this.generation = res.memberEpoch;

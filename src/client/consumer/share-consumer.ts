@@ -58,7 +58,8 @@ interface Pending {
 const MAX_HEARTBEAT_ATTEMPTS = 30;
 
 export class ShareConsumer {
-  readonly memberId = randomUUID();
+  /** Chosen here; the coordinator's own choice, if it makes one, replaces it. */
+  memberId: string = randomUUID();
   memberEpoch = 0;
   private topics: string[] = [];
   private assigned: TopicPartition[] = [];
@@ -132,6 +133,7 @@ export class ShareConsumer {
     }
     if (res.errorCode !== ErrorCode.NONE) throw ClientError.kafka(res.errorCode, `share group ${this.options.groupId} heartbeat`, res.errorMessage);
     this.memberEpoch = res.memberEpoch;
+    if (res.memberId) this.memberId = res.memberId;
     if (res.heartbeatIntervalMs > 0) this.heartbeatIntervalMs = res.heartbeatIntervalMs;
     if (res.assignment) {
       this.assignedIds = res.assignment.topicPartitions.map((t) => ({ topicId: t.topicId, partitions: [...t.partitions] }));
