@@ -130,7 +130,9 @@ export class ShareStateStore {
     const brokers = (await client.refreshMetadata([])).brokers.size;
     const [r] = await new Admin(client).createTopics([{
       name: SHARE_STATE_TOPIC, numPartitions: partitions, replicationFactor: Math.min(replicationFactor, Math.max(1, brokers)),
-      configs: { 'cleanup.policy': 'compact', 'min.insync.replicas': '1' },
+      // small segments (Kafka's share.coordinator.state.topic.segment.bytes default) so the
+      // cleaner keeps what a leader scans on load short
+      configs: { 'cleanup.policy': 'compact', 'min.insync.replicas': '1', 'segment.bytes': '104857600' },
     }], { returnErrors: true });
     if (r && r.errorCode !== ErrorCode.NONE && r.error !== 'TOPIC_ALREADY_EXISTS') throw ClientError.kafka(r.errorCode, `create ${SHARE_STATE_TOPIC}`, r.errorMessage);
     await client.withRetries(() => client.leaderOf(SHARE_STATE_TOPIC, 0));
