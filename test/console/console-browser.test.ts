@@ -190,7 +190,7 @@ describe('web console in a browser', { skip: CHROMIUM ? false : 'no chromium exe
     await admin.commitGroupOffsets(GROUP, parts.map((partition) => ({ topic: TOPIC, partition, offset: 0 })));
     const total = 4;
     await page.getByRole('link', { name: 'Consumer groups' }).click();
-    const row = page.getByRole('row', { name: new RegExp(`^${GROUP} Empty 0 ${TOPIC} ${total}$`) });
+    const row = page.getByRole('row', { name: new RegExp(`^${GROUP} classic Empty 0 ${TOPIC} ${total}$`) });
     await row.waitFor();
     await page.getByRole('link', { name: GROUP }).click();
     const lag = page.getByTestId('total-lag');

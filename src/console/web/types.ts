@@ -69,6 +69,8 @@ export interface Messages {
 
 export interface GroupRow {
   groupId: string;
+  /** classic, or consumer for the consumer group protocol (KIP-848). */
+  type: string;
   state: string;
   protocolType: string;
   protocol: string;

@@ -16,11 +16,12 @@ export function GroupsPage() {
         <TableWrap>
           <table>
             <caption class="sr-only">Consumer groups</caption>
-            <thead><tr><th scope="col">Group</th><th scope="col">State</th><th scope="col" class="num">Members</th><th scope="col">Topics</th><th scope="col" class="num">Lag</th></tr></thead>
+            <thead><tr><th scope="col">Group</th><th scope="col">Protocol</th><th scope="col">State</th><th scope="col" class="num">Members</th><th scope="col">Topics</th><th scope="col" class="num">Lag</th></tr></thead>
             <tbody>
-              {data.length === 0 ? <tr><td colSpan={5}>No groups.</td></tr> : data.map((g) => (
+              {data.length === 0 ? <tr><td colSpan={6}>No groups.</td></tr> : data.map((g) => (
                 <tr key={g.groupId}>
                   <td><a href={`#/groups/${enc(g.groupId)}`}>{g.groupId}</a></td>
+                  <td>{g.type}</td>
                   <td><span class={`tag state-${g.state.toLowerCase()}`}>{g.state}</span></td>
                   <td class="num">{g.members}</td>
                   <td>{g.topics.join(', ') || '–'}</td>
