@@ -197,6 +197,10 @@ describe('consumer group protocol on the wire', () => {
     assert.deepEqual(partitionsOf(back), [0, 1, 2, 3]);
     assert.equal(back.memberEpoch, s1.memberEpoch);
     assert.equal((await join('statics', 's1-dup', ['four'], { instanceId: 'i1' })).errorCode, ErrorCode.UNRELEASED_INSTANCE_ID);
+    // leaving for a while and coming back under the same member id keeps the partitions too
+    assert.equal((await hb({ groupId: 'statics', memberId: 's1-new', memberEpoch: -2, instanceId: 'i1' })).memberEpoch, -2);
+    const same = await join('statics', 's1-new', ['four'], { instanceId: 'i1' });
+    assert.deepEqual([same.errorCode, same.memberEpoch, partitionsOf(same)], [0, s1.memberEpoch, [0, 1, 2, 3]]);
     // no heartbeats: the session (1.5 s) ends and the member goes
     await waitFor(async () => (await describeGroup('statics')).members.length === 0, { timeoutMs: 8000, what: 'the session to expire' });
     assert.equal((await describeGroup('statics')).groupState, 'Empty');

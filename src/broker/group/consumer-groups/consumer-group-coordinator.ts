@@ -216,6 +216,12 @@ export class ConsumerGroupCoordinator {
         return { member: this.replaceStatic(group, cg, previous, req.memberId === '' ? randomUUID() : req.memberId, records), bump: false };
       }
     }
+    if (existing?.isTemporarilyAway) {
+      // a static member back under the same member id: it carries on with its partitions
+      cg.setAssignment(existing, { ...existing.assignment, memberEpoch: existing.assignment.previousMemberEpoch });
+      existing.lastSent = undefined;
+      return { member: existing, bump: false };
+    }
     if (existing) {
       // a member that lost its state rejoins with epoch 0: it gets its assignment again from scratch
       cg.setAssignment(existing, { ...existing.assignment, state: MemberState.STABLE, memberEpoch: 0, previousMemberEpoch: 0, assigned: new Map(), pendingRevocation: new Map() });
