@@ -16,6 +16,7 @@ import { InternalTopicLog } from './internal-topic-log.js';
 import type { MarkerChannel } from '../txn/txn-markers.js';
 import { ASSIGNOR_CLASS_NAMES } from '../config/broker-config-defs.js';
 import { ConfigError } from '../../common/config/config-def.js';
+import { GroupConfigs } from '../group/group-configs.js';
 import type { ConsumerGroupConfig } from '../group/consumer-groups/consumer-group-coordinator.js';
 
 /** A setting that must lie within two others (Kafka's group.consumer.min/max pairs). */
@@ -35,9 +36,9 @@ export function consumerGroupConfig(config: BrokerConfig): ConsumerGroupConfig {
 }
 
 /** A group's own numeric setting (GROUP config resources), undefined when it has none. */
-function perGroup(metadata: MetadataStore): (groupId: string, name: string) => number | undefined {
+function perGroup(configs: GroupConfigs): (groupId: string, name: string) => number | undefined {
   return (groupId, name) => {
-    const v = metadata.entityConfigs('groups')[groupId]?.[name];
+    const v = configs.overrides(groupId)[name];
     return v === undefined ? undefined : Number(v);
   };
 }
@@ -58,6 +59,7 @@ export function groupCoordinatorFromConfig(
       'segment.bytes': String(config.int('offsets.topic.segment.bytes')),
     },
   }, s.metadata, s.topics, s.replicas, s.clock);
+  const groupConfigs = new GroupConfigs(config, s.metadata);
   return new GroupCoordinator({
     clock: s.clock,
     logger: s.logger,
@@ -73,9 +75,9 @@ export function groupCoordinatorFromConfig(
       retentionMs: config.int('offsets.retention.minutes') * 60_000,
     },
     retentionCheckIntervalMs: config.int('offsets.retention.check.interval.ms'),
-    consumer: { ...consumerGroupConfig(config), perGroup: perGroup(s.metadata) },
+    consumer: { ...consumerGroupConfig(config), perGroup: perGroup(groupConfigs) },
     share: {
-      perGroup: perGroup(s.metadata),
+      perGroup: perGroup(groupConfigs),
       sessionTimeoutMs: config.int('group.share.session.timeout.ms'),
       heartbeatIntervalMs: config.int('group.share.heartbeat.interval.ms'),
       maxSize: config.int('group.share.max.size'),

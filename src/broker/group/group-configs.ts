@@ -34,10 +34,6 @@ export const GROUP_CONFIG_DEFS: readonly GroupConfigDef[] = [
 
 const BY_NAME = new Map(GROUP_CONFIG_DEFS.map((d) => [d.name, d]));
 
-export function groupConfigDef(name: string): GroupConfigDef | undefined {
-  return BY_NAME.get(name);
-}
-
 /** The problem with setting `name` to `text` for a group, or undefined. */
 export function groupConfigProblem(config: BrokerConfig, name: string, text: string): string | undefined {
   const def = BY_NAME.get(name);
@@ -58,10 +54,18 @@ export function groupConfigProblem(config: BrokerConfig, name: string, text: str
 
 /** A group's effective settings: its overrides, else the broker defaults. */
 export class GroupConfigs {
+  /** Every group's settings as of metadata epoch `seenEpoch` (reading them copies them all). */
+  private cached: Record<string, Record<string, string>> = {};
+  private seenEpoch = -1;
+
   constructor(private readonly config: BrokerConfig, private readonly metadata: MetadataStore) {}
 
   overrides(groupId: string): Record<string, string> {
-    return this.metadata.entityConfigs('groups')[groupId] ?? {};
+    if (this.seenEpoch !== this.metadata.epoch) {
+      this.cached = this.metadata.entityConfigs('groups');
+      this.seenEpoch = this.metadata.epoch;
+    }
+    return this.cached[groupId] ?? {};
   }
 
   text(groupId: string, name: string): string {

@@ -43,6 +43,15 @@ function versioned(version: number, write: (w: Writer) => void): Buffer {
   return w.toBuffer();
 }
 
+/**
+ * A record of the newer group types (consumer and share groups): the int16 record type and the
+ * key struct, and — unless it is a tombstone — the int16 value version 0 and the value struct.
+ */
+export function typedRecord(type: number, key: (w: Writer) => void, value: ((w: Writer) => void) | null): KeyValue {
+  const k = versioned(type, key);
+  return { key: k, value: value === null ? null : versioned(0, value) };
+}
+
 export function offsetCommitRecord(group: string, topic: string, partition: number, value: CommittedOffset | null): KeyValue {
   const key = versioned(1, (w) => encodeOffsetCommitKey(w, { group, topic, partition }, 1));
   if (value === null) return { key, value: null };

@@ -25,7 +25,7 @@ import type { BrokerConnection } from '../broker-connection.js';
 import { ClientError } from '../client-error.js';
 import type { KafkaClient } from '../kafka-client.js';
 import type { JoinedGeneration, MembershipHooks, TopicCounts } from './group-membership.js';
-import type { MemberIdentity } from './offsets.js';
+import { COORDINATOR_ERRORS, type MemberIdentity } from './offsets.js';
 import { groupByTopic, sortTopicPartitions, type TopicPartition } from './types.js';
 
 export interface ConsumerProtocolOptions {
@@ -40,9 +40,6 @@ export interface ConsumerProtocolOptions {
   allowAutoTopicCreation: boolean;
 }
 
-const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
-  ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
-]);
 const FENCED_ERRORS: ReadonlySet<number> = new Set([ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.FENCED_MEMBER_EPOCH]);
 const MAX_JOIN_ATTEMPTS = 60;
 

@@ -28,7 +28,7 @@ import { ClientError } from '../client-error.js';
 import type { KafkaClient } from '../kafka-client.js';
 import type { GroupMember, PartitionAssignor } from './assignors/index.js';
 import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
-import type { CoordinatorLink, MemberIdentity } from './offsets.js';
+import { COORDINATOR_ERRORS, type CoordinatorLink, type MemberIdentity } from './offsets.js';
 import type { TopicPartition } from './types.js';
 
 export interface MembershipOptions {
@@ -76,12 +76,6 @@ const FATAL_JOIN_ERRORS: ReadonlySet<number> = new Set([
   ErrorCode.GROUP_MAX_SIZE_REACHED,
   ErrorCode.FENCED_INSTANCE_ID,
   ErrorCode.UNSUPPORTED_VERSION,
-]);
-
-const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
-  ErrorCode.COORDINATOR_NOT_AVAILABLE,
-  ErrorCode.NOT_COORDINATOR,
-  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
 ]);
 
 export class GroupMembership implements CoordinatorLink {

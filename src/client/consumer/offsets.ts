@@ -36,7 +36,8 @@ export interface OffsetToCommit extends TopicPartition {
 }
 
 const COMMIT_ATTEMPTS = 5;
-const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
+/** Errors that mean the coordinator must be looked up again. */
+export const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
   ErrorCode.COORDINATOR_NOT_AVAILABLE,
   ErrorCode.NOT_COORDINATOR,
   ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,

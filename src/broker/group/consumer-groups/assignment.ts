@@ -35,12 +35,6 @@ export function* partitionsOf(a: Assignment): Generator<[string, number]> {
   for (const [topicId, ps] of a) for (const p of ps) yield [topicId, p];
 }
 
-export function countPartitions(a: Assignment): number {
-  let n = 0;
-  for (const ps of a.values()) n += ps.length;
-  return n;
-}
-
 export function assignmentsEqual(a: Assignment, b: Assignment): boolean {
   const ka = [...a].filter(([, ps]) => ps.length > 0);
   const kb = [...b].filter(([, ps]) => ps.length > 0);

@@ -14,7 +14,6 @@
  * A tombstone (null value) removes the key. Replaying them in order rebuilds every group.
  */
 import { Reader } from '../../../protocol/wire/reader.js';
-import { Writer } from '../../../protocol/wire/writer.js';
 import * as K3 from '../../../protocol/generated/coordinator-records/ConsumerGroupMetadataKey.js';
 import * as V3 from '../../../protocol/generated/coordinator-records/ConsumerGroupMetadataValue.js';
 import * as K4 from '../../../protocol/generated/coordinator-records/ConsumerGroupPartitionMetadataKey.js';
@@ -27,22 +26,11 @@ import * as K7 from '../../../protocol/generated/coordinator-records/ConsumerGro
 import * as V7 from '../../../protocol/generated/coordinator-records/ConsumerGroupTargetAssignmentMemberValue.js';
 import * as K8 from '../../../protocol/generated/coordinator-records/ConsumerGroupCurrentMemberAssignmentKey.js';
 import * as V8 from '../../../protocol/generated/coordinator-records/ConsumerGroupCurrentMemberAssignmentValue.js';
-import type { KeyValue } from '../group-records.js';
+import { typedRecord as record, type KeyValue } from '../group-records.js';
 
 export type MemberMetadata = V5.ConsumerGroupMemberMetadataValue;
 export type CurrentMemberAssignment = V8.ConsumerGroupCurrentMemberAssignmentValue;
 export type PartitionMetadata = V4.ConsumerGroupPartitionMetadataValue;
-
-function record(type: number, key: (w: Writer) => void, value: ((w: Writer) => void) | null): KeyValue {
-  const kw = new Writer(64);
-  kw.int16(type);
-  key(kw);
-  if (value === null) return { key: kw.toBuffer(), value: null };
-  const vw = new Writer(64);
-  vw.int16(0);
-  value(vw);
-  return { key: kw.toBuffer(), value: vw.toBuffer() };
-}
 
 export const consumerGroupRecords = {
   epoch: (groupId: string, epoch: number | null): KeyValue =>

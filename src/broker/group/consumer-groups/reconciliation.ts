@@ -19,8 +19,6 @@ import { assignmentOf, intersects, partitionsOf, type Assignment } from './assig
 export const MemberState = { STABLE: 0, UNREVOKED_PARTITIONS: 1, UNRELEASED_PARTITIONS: 2 } as const;
 export type MemberStateCode = (typeof MemberState)[keyof typeof MemberState];
 
-export const MEMBER_STATE_NAMES: Record<number, string> = { 0: 'stable', 1: 'unrevoked_partitions', 2: 'unreleased_partitions' };
-
 export interface MemberAssignmentState {
   state: MemberStateCode;
   memberEpoch: number;

@@ -243,7 +243,6 @@ export class ShareGroupReplay {
     if (!g || g.epoch === null) return undefined;
     const sg = new ShareGroup();
     sg.groupEpoch = g.epoch;
-    sg.assignmentEpoch = g.epoch;
     for (const m of g.members.values()) sg.members.set(m.memberId, m);
     return sg;
   }

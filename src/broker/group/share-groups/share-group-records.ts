@@ -11,28 +11,16 @@
  * 9-15 that Kafka writes and Gregor does not are skipped on load. Tombstones remove keys.
  */
 import { Reader } from '../../../protocol/wire/reader.js';
-import { Writer } from '../../../protocol/wire/writer.js';
 import * as K10 from '../../../protocol/generated/coordinator-records/ShareGroupMemberMetadataKey.js';
 import * as V10 from '../../../protocol/generated/coordinator-records/ShareGroupMemberMetadataValue.js';
 import * as K11 from '../../../protocol/generated/coordinator-records/ShareGroupMetadataKey.js';
 import * as V11 from '../../../protocol/generated/coordinator-records/ShareGroupMetadataValue.js';
 import * as K14 from '../../../protocol/generated/coordinator-records/ShareGroupCurrentMemberAssignmentKey.js';
 import * as V14 from '../../../protocol/generated/coordinator-records/ShareGroupCurrentMemberAssignmentValue.js';
-import type { KeyValue } from '../group-records.js';
+import { typedRecord as record, type KeyValue } from '../group-records.js';
 
 export type ShareMemberMetadata = V10.ShareGroupMemberMetadataValue;
 export type ShareMemberAssignment = V14.ShareGroupCurrentMemberAssignmentValue;
-
-function record(type: number, key: (w: Writer) => void, value: ((w: Writer) => void) | null): KeyValue {
-  const kw = new Writer(64);
-  kw.int16(type);
-  key(kw);
-  if (value === null) return { key: kw.toBuffer(), value: null };
-  const vw = new Writer(64);
-  vw.int16(0);
-  value(vw);
-  return { key: kw.toBuffer(), value: vw.toBuffer() };
-}
 
 export const shareGroupRecords = {
   member: (groupId: string, memberId: string, value: ShareMemberMetadata | null): KeyValue =>

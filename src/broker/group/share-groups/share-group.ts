@@ -28,7 +28,6 @@ export class ShareGroupMember {
 
 export class ShareGroup {
   groupEpoch = 0;
-  assignmentEpoch = 0;
   readonly members = new Map<string, ShareGroupMember>();
   /** Topics (id:name:count) the current group epoch was computed against. */
   subscriptionSignature = '';

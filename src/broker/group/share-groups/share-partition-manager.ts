@@ -103,13 +103,6 @@ export class SharePartitionManager {
     return l.writing;
   }
 
-  /** Whether a fetch for this share partition could acquire something now. */
-  async hasAcquirable(k: SharePartitionKey, partition: Partition): Promise<boolean> {
-    const l = await this.state(k, partition);
-    l.sp.expireLocks(this.o.clock.now());
-    return l.sp.hasAcquirable(partition.highWatermark);
-  }
-
   /** Reads from the share partition's next fetch offset and acquires what it can for `memberId`. */
   async acquire(k: SharePartitionKey, memberId: string, partition: Partition, maxBytes: number): Promise<AcquireResult> {
     const l = await this.state(k, partition);
@@ -194,10 +187,5 @@ export class SharePartitionManager {
       }
     }
     return evicted;
-  }
-
-  /** The in-memory state (tests and describe tools). */
-  async peek(k: SharePartitionKey): Promise<SharePartition | undefined> {
-    return (await this.loaded.get(keyOf(k)))?.sp;
   }
 }

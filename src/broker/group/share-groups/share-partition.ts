@@ -141,11 +141,12 @@ export class SharePartition {
       const r = this.inFlight.get(offset);
       if (!r || r.state !== 'acquired' || r.memberId !== memberId) return ErrorCode.INVALID_RECORD_STATE;
     }
+    const limit = this.limits().deliveryCountLimit;
     for (let offset = first; offset <= last; offset++) {
       const type = types.length === 1 ? types[0]! : types[offset - first]!;
       const r = this.inFlight.get(offset);
       if (!r) continue;
-      if (type === AcknowledgeType.RELEASE) this.makeAvailable(offset, r);
+      if (type === AcknowledgeType.RELEASE) this.makeAvailable(offset, r, limit);
       else this.inFlight.delete(offset);
     }
     this.stateEpoch++;
@@ -155,28 +156,22 @@ export class SharePartition {
 
   /** Returns expired acquisitions; true when something changed. */
   expireLocks(now: number): boolean {
-    let changed = false;
-    for (const [offset, r] of [...this.inFlight]) {
-      if (r.state === 'acquired' && r.lockExpiresAt <= now) {
-        this.makeAvailable(offset, r);
-        changed = true;
-      }
-    }
-    if (changed) {
-      this.stateEpoch++;
-      this.advance();
-    }
-    return changed;
+    return this.releaseWhere((r) => r.lockExpiresAt <= now);
   }
 
   /** Releases every record `memberId` holds (it left, or its share session closed). */
   releaseMember(memberId: string): boolean {
+    return this.releaseWhere((r) => r.memberId === memberId);
+  }
+
+  /** Makes the acquired records that `which` picks available again (or archives them); true when any. */
+  private releaseWhere(which: (r: InFlightRecord) => boolean): boolean {
+    const limit = this.limits().deliveryCountLimit;
     let changed = false;
     for (const [offset, r] of [...this.inFlight]) {
-      if (r.state === 'acquired' && r.memberId === memberId) {
-        this.makeAvailable(offset, r);
-        changed = true;
-      }
+      if (r.state !== 'acquired' || !which(r)) continue;
+      this.makeAvailable(offset, r, limit);
+      changed = true;
     }
     if (changed) {
       this.stateEpoch++;
@@ -185,15 +180,8 @@ export class SharePartition {
     return changed;
   }
 
-  /** The earliest lock expiry, for scheduling; undefined with nothing acquired. */
-  nextLockExpiry(): number | undefined {
-    let next: number | undefined;
-    for (const r of this.inFlight.values()) if (r.state === 'acquired' && (next === undefined || r.lockExpiresAt < next)) next = r.lockExpiresAt;
-    return next;
-  }
-
-  private makeAvailable(offset: number, r: InFlightRecord): void {
-    if (r.deliveryCount >= this.limits().deliveryCountLimit) {
+  private makeAvailable(offset: number, r: InFlightRecord, deliveryCountLimit: number): void {
+    if (r.deliveryCount >= deliveryCountLimit) {
       this.inFlight.delete(offset); // archived: delivered as often as allowed
       return;
     }

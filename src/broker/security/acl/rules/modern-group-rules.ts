@@ -13,6 +13,8 @@ import { ErrorCode } from '../../../../protocol/generated/error-codes.js';
 import { AclOperation, operationsOf, ResourceType } from '../../../../protocol/acl/acl-binding.js';
 import { defineRule, type Access } from '../request-authorization.js';
 import { split } from './split.js';
+import type { ConsumerGroupDescribeResponse } from '../../../../protocol/generated/messages/ConsumerGroupDescribeResponse.js';
+import type { ShareGroupDescribeResponse } from '../../../../protocol/generated/messages/ShareGroupDescribeResponse.js';
 
 const GROUP_DENIED = ErrorCode.GROUP_AUTHORIZATION_FAILED;
 const TOPIC_DENIED = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
@@ -25,34 +27,13 @@ function heartbeatError(a: Access, groupId: string, topics: readonly string[] | 
   return ErrorCode.NONE;
 }
 
+const REFUSED_HEARTBEAT = { throttleTimeMs: 0, errorMessage: null, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null };
+
 export const consumerGroupHeartbeatRule = defineRule({
   apiKey: ApiKey.ConsumerGroupHeartbeat,
   check(request, a) {
     const errorCode = heartbeatError(a, request.groupId, request.subscribedTopicNames);
-    if (errorCode === ErrorCode.NONE) return { request };
-    return { refuse: { throttleTimeMs: 0, errorCode, errorMessage: null, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null } };
-  },
-});
-
-export const consumerGroupDescribeRule = defineRule({
-  apiKey: ApiKey.ConsumerGroupDescribe,
-  check(request, a) {
-    const { kept, refused } = split(request.groupIds, (g) => groupOk(a, AclOperation.DESCRIBE, g));
-    return {
-      request: { ...request, groupIds: kept },
-      complete: (response) => ({
-        ...response,
-        groups: [
-          ...response.groups.map((g) => (request.includeAuthorizedOperations && g.errorCode === ErrorCode.NONE
-            ? { ...g, authorizedOperations: a.operations(ResourceType.GROUP, g.groupId, operationsOf(ResourceType.GROUP)) }
-            : g)),
-          ...refused.map((groupId) => ({
-            errorCode: GROUP_DENIED, errorMessage: null, groupId, groupState: '', groupEpoch: -1, assignmentEpoch: -1, assignorName: '', members: [],
-            authorizedOperations: -2147483648,
-          })),
-        ],
-      }),
-    };
+    return errorCode === ErrorCode.NONE ? { request } : { refuse: { ...REFUSED_HEARTBEAT, errorCode } };
   },
 });
 
@@ -60,59 +41,75 @@ export const shareGroupHeartbeatRule = defineRule({
   apiKey: ApiKey.ShareGroupHeartbeat,
   check(request, a) {
     const errorCode = heartbeatError(a, request.groupId, request.subscribedTopicNames);
-    if (errorCode === ErrorCode.NONE) return { request };
-    return { refuse: { throttleTimeMs: 0, errorCode, errorMessage: null, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null } };
+    return errorCode === ErrorCode.NONE ? { request } : { refuse: { ...REFUSED_HEARTBEAT, errorCode } };
   },
+});
+
+/** The fields both describe responses give a group, as they answer a refused one. */
+interface DescribedGroupLike {
+  errorCode: number;
+  groupId: string;
+  authorizedOperations: number;
+}
+
+/** ConsumerGroupDescribe and ShareGroupDescribe: refused groups leave the request and come back with GROUP_AUTHORIZATION_FAILED. */
+function describeCheck<G extends DescribedGroupLike, Req extends { groupIds: string[]; includeAuthorizedOperations: boolean }, Res extends { groups: G[] }>(
+  request: Req, a: Access, refusedGroup: (groupId: string) => G,
+): { request: Req; complete: (response: Res) => Res } {
+  const { kept, refused } = split(request.groupIds, (g) => groupOk(a, AclOperation.DESCRIBE, g));
+  return {
+    request: { ...request, groupIds: kept },
+    complete: (response) => ({
+      ...response,
+      groups: [
+        ...response.groups.map((g) => (request.includeAuthorizedOperations && g.errorCode === ErrorCode.NONE
+          ? { ...g, authorizedOperations: a.operations(ResourceType.GROUP, g.groupId, operationsOf(ResourceType.GROUP)) }
+          : g)),
+        ...refused.map(refusedGroup),
+      ],
+    }),
+  };
+}
+
+const refusedDescription = (groupId: string): ConsumerGroupDescribeResponse['groups'][number] & ShareGroupDescribeResponse['groups'][number] => ({
+  errorCode: GROUP_DENIED, errorMessage: null, groupId, groupState: '', groupEpoch: -1, assignmentEpoch: -1, assignorName: '', members: [],
+  authorizedOperations: -2147483648,
+});
+
+export const consumerGroupDescribeRule = defineRule({
+  apiKey: ApiKey.ConsumerGroupDescribe,
+  check: (request, a) => describeCheck<ConsumerGroupDescribeResponse['groups'][number], typeof request, ConsumerGroupDescribeResponse>(request, a, refusedDescription),
 });
 
 export const shareGroupDescribeRule = defineRule({
   apiKey: ApiKey.ShareGroupDescribe,
-  check(request, a) {
-    const { kept, refused } = split(request.groupIds, (g) => groupOk(a, AclOperation.DESCRIBE, g));
-    return {
-      request: { ...request, groupIds: kept },
-      complete: (response) => ({
-        ...response,
-        groups: [
-          ...response.groups.map((g) => (request.includeAuthorizedOperations && g.errorCode === ErrorCode.NONE
-            ? { ...g, authorizedOperations: a.operations(ResourceType.GROUP, g.groupId, operationsOf(ResourceType.GROUP)) }
-            : g)),
-          ...refused.map((groupId) => ({
-            errorCode: GROUP_DENIED, errorMessage: null, groupId, groupState: '', groupEpoch: -1, assignmentEpoch: -1, assignorName: '', members: [],
-            authorizedOperations: -2147483648,
-          })),
-        ],
-      }),
-    };
-  },
+  check: (request, a) => describeCheck<ShareGroupDescribeResponse['groups'][number], typeof request, ShareGroupDescribeResponse>(request, a, refusedDescription),
 });
 
-/** READ on every topic a share request names (by id); the name is looked up in the cluster metadata. */
-function shareTopicsOk(a: Access, topicIds: readonly string[]): boolean {
-  return topicIds.every((id) => {
+/** ShareFetch and ShareAcknowledge: READ on the group, and READ on every topic named (by id). */
+function shareRequestError(a: Access, groupId: string | null, topicIds: readonly string[]): number {
+  if (!groupOk(a, AclOperation.READ, groupId ?? '')) return GROUP_DENIED;
+  const readable = topicIds.every((id) => {
     const name = a.services.metadata.topicById(id)?.name;
     return name !== undefined && topicOk(a, AclOperation.READ, name);
   });
+  return readable ? ErrorCode.NONE : TOPIC_DENIED;
 }
+
+const REFUSED_SHARE_REQUEST = { throttleTimeMs: 0, errorMessage: null, responses: [], nodeEndpoints: [] };
 
 export const shareFetchRule = defineRule({
   apiKey: ApiKey.ShareFetch,
   check(request, a) {
-    let errorCode: number = ErrorCode.NONE;
-    if (!groupOk(a, AclOperation.READ, request.groupId ?? '')) errorCode = GROUP_DENIED;
-    else if (!shareTopicsOk(a, request.topics.map((t) => t.topicId))) errorCode = TOPIC_DENIED;
-    if (errorCode === ErrorCode.NONE) return { request };
-    return { refuse: { throttleTimeMs: 0, errorCode, errorMessage: null, responses: [], nodeEndpoints: [] } };
+    const errorCode = shareRequestError(a, request.groupId, request.topics.map((t) => t.topicId));
+    return errorCode === ErrorCode.NONE ? { request } : { refuse: { ...REFUSED_SHARE_REQUEST, errorCode } };
   },
 });
 
 export const shareAcknowledgeRule = defineRule({
   apiKey: ApiKey.ShareAcknowledge,
   check(request, a) {
-    let errorCode: number = ErrorCode.NONE;
-    if (!groupOk(a, AclOperation.READ, request.groupId ?? '')) errorCode = GROUP_DENIED;
-    else if (!shareTopicsOk(a, request.topics.map((t) => t.topicId))) errorCode = TOPIC_DENIED;
-    if (errorCode === ErrorCode.NONE) return { request };
-    return { refuse: { throttleTimeMs: 0, errorCode, errorMessage: null, responses: [], nodeEndpoints: [] } };
+    const errorCode = shareRequestError(a, request.groupId, request.topics.map((t) => t.topicId));
+    return errorCode === ErrorCode.NONE ? { request } : { refuse: { ...REFUSED_SHARE_REQUEST, errorCode } };
   },
 });
